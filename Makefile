@@ -1,0 +1,51 @@
+# The two commands: `make run` serves the app with demo data, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run serve test install migrate demo lint format check-deploy clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+## make run: SQLite, demo data (loaded once), http://127.0.0.1:8000
+run: demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## make serve: production-style serving with gunicorn and whitenoise (set DEBUG=0 and SECRET_KEY)
+serve: migrate
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn leave_tracker.wsgi:application --bind 127.0.0.1:8000 \
+		--workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+## make test: every test (SQLite, or PostgreSQL when DATABASE_URL is set)
+test: install
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-deploy: install
+	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-key-but-long-enough-for-django-0123456789 \
+		ALLOWED_HOSTS=mentoring.example.ca.gov $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from .models import AuthToken
+from .services import token_create, token_revoke
+
+
+class CredentialsSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+TokenSerializer = inline_serializer(
+    "Token", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField()}
+)
+
+
+class TokenObtainApi(APIView):
+    """Exchange a username and password for an API token that expires."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(
+        request=CredentialsSerializer,
+        responses={
+            200: TokenSerializer,
+            400: OpenApiResponse(description="Missing fields or wrong username or password."),
+            429: OpenApiResponse(description="Too many attempts; wait and try again."),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        serializer = CredentialsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["Unable to log in with the username and password given."]}
+            )
+        key, token = token_create(user=user)
+        return Response({"token": key, "expires_at": token.expires_at})
+
+
+class TokenRevokeApi(APIView):
+    """Log out: revoke the token this request was made with."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None, 400: OpenApiResponse(description="Not a token session.")})
+    def post(self, request):
+        if not isinstance(request.auth, AuthToken):
+            raise serializers.ValidationError(
+                {"non_field_errors": ["This request was not made with a token."]}
+            )
+        token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)

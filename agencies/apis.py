@@ -1,0 +1,176 @@
+from __future__ import annotations
+
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import services
+from .filters import EmployeeFilter, EnrollmentFilter, PilotFilter
+from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
+from .permissions import AdminWrites, CoordinatorWrites
+from .roles import roles_of, scope_by_agency
+from .serializers import (
+    AgencySerializer,
+    EmployeeSerializer,
+    EnrollmentSerializer,
+    MentoringOrganizationSerializer,
+    MeSerializer,
+    PilotSerializer,
+)
+
+WRITE_METHODS = ["get", "post", "put", "patch", "head", "options"]
+
+
+class AgencyViewSet(viewsets.ModelViewSet):
+    """Agencies, by code. Everyone signed in reads them; administrators change them."""
+
+    queryset = Agency.objects.all()
+    serializer_class = AgencySerializer
+    permission_classes = [AdminWrites]
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9]+"
+    http_method_names = WRITE_METHODS
+
+
+class MentoringOrganizationViewSet(viewsets.ModelViewSet):
+    """Mentoring organizations and whether they meet the quality-assurance standards."""
+
+    queryset = MentoringOrganization.objects.all()
+    serializer_class = MentoringOrganizationSerializer
+    permission_classes = [AdminWrites]
+    filterset_fields = ["meets_quality_standards"]
+    http_method_names = WRITE_METHODS
+
+
+class RosterViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Base for roster data: read within reach, write as a coordinator of the agency."""
+
+    permission_classes = [CoordinatorWrites]
+
+    def agency_id_of(self, obj) -> int:
+        raise NotImplementedError
+
+
+class PilotViewSet(RosterViewSet):
+    serializer_class = PilotSerializer
+    filterset_class = PilotFilter
+
+    def get_queryset(self):
+        roles = roles_of(self.request.user)
+        queryset = Pilot.objects.select_related("agency")
+        if roles.reads_everything:
+            return queryset
+        agencies = set(roles.coordinator_agency_ids) | {roles.employee_agency_id}
+        return queryset.filter(agency_id__in=agencies - {None})
+
+    def agency_id_of(self, obj) -> int:
+        return obj.agency_id
+
+    def perform_create(self, serializer):
+        serializer.instance = services.pilot_create(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.pilot_update(
+            by=self.request.user, pilot=serializer.instance, **serializer.validated_data
+        )
+
+
+class EmployeeViewSet(RosterViewSet):
+    """Employees, with their eligibility and, when not eligible, the rule and the reason."""
+
+    serializer_class = EmployeeSerializer
+    filterset_class = EmployeeFilter
+
+    def get_queryset(self):
+        queryset = Employee.objects.select_related("user", "agency")
+        return scope_by_agency(
+            queryset, roles_of(self.request.user), agency_path="agency_id", employee_path="id"
+        )
+
+    def agency_id_of(self, obj) -> int:
+        return obj.agency_id
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        user_fields = data.pop("user")
+        serializer.instance = services.employee_create(by=self.request.user, **data, **user_fields)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        user_fields = data.pop("user", {})
+        user_fields.pop("username", None)
+        if "agency" in data and data["agency"] != serializer.instance.agency:
+            from rest_framework.exceptions import ValidationError
+
+            raise ValidationError({"agency": "An employee cannot be moved to another agency here."})
+        serializer.instance = services.employee_update(
+            by=self.request.user, employee=serializer.instance, **data, **user_fields
+        )
+
+
+class EnrollmentViewSet(RosterViewSet):
+    """The pilot rosters."""
+
+    serializer_class = EnrollmentSerializer
+    filterset_class = EnrollmentFilter
+
+    def get_queryset(self):
+        queryset = Enrollment.objects.select_related("employee", "pilot", "organization")
+        return scope_by_agency(
+            queryset,
+            roles_of(self.request.user),
+            agency_path="employee__agency_id",
+            employee_path="employee_id",
+        )
+
+    def agency_id_of(self, obj) -> int:
+        return obj.employee.agency_id
+
+    def perform_create(self, serializer):
+        serializer.instance = services.enrollment_create(
+            by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.enrollment_update(
+            by=self.request.user, enrollment=serializer.instance, **serializer.validated_data
+        )
+
+
+class MeApi(APIView):
+    """The signed-in user: roles, employee profile and agency."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        roles = roles_of(request.user)
+        user = request.user
+        employee = (
+            Employee.objects.select_related("user", "agency").get(pk=roles.employee_id)
+            if roles.employee_id
+            else None
+        )
+        coordinated = Agency.objects.filter(
+            Q(pk__in=roles.coordinator_agency_ids)
+        ).values_list("code", flat=True)
+        data = {
+            "id": user.pk,
+            "username": user.username,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "email": user.email,
+            "roles": roles.names,
+            "coordinator_of": list(coordinated),
+            "employee": EmployeeSerializer(employee, context={"request": request}).data
+            if employee
+            else None,
+            "agency": employee.agency.code if employee else None,
+        }
+        return Response(data)

@@ -1,0 +1,165 @@
+"""Agencies, their pilots, mentoring organizations, employees, the pilot rosters and roles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from hours import policy
+
+
+class Agency(models.Model):
+    code = models.CharField(
+        max_length=12,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z][A-Z0-9]*$", "Use capital letters and digits, e.g. DOT.")],
+        help_text="Short code, e.g. DOT.",
+    )
+    name = models.CharField(max_length=200)
+    headcount = models.PositiveIntegerField(
+        default=0, help_text="State employees in the agency, for the adoption rate."
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class MentoringOrganization(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    meets_quality_standards = models.BooleanField(
+        default=False, help_text="Recorded as meeting the mentoring quality-assurance standards."
+    )
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Pilot(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="pilots")
+    name = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+
+    class Meta:
+        ordering = ["agency__code", "starts_on", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="pilot_name_unique_in_agency"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="pilot_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code}: {self.name}"
+
+
+class Employee(models.Model):
+    BARGAINING_UNIT_CHOICES = [(unit, f"Unit {unit}") for unit in policy.BARGAINING_UNITS[:-1]] + [
+        ("excluded", "Excluded from bargaining")
+    ]
+    APPOINTMENT_CHOICES = list(policy.APPOINTMENTS.items())
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="employee"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="employees")
+    employee_number = models.CharField(max_length=20, unique=True)
+    bargaining_unit = models.CharField(max_length=10, choices=BARGAINING_UNIT_CHOICES)
+    appointment = models.CharField(max_length=32, choices=APPOINTMENT_CHOICES)
+
+    class Meta:
+        ordering = ["agency__code", "employee_number"]
+
+    def __str__(self) -> str:
+        return f"{self.employee_number} {self.user.get_full_name()}".strip()
+
+    @property
+    def eligibility(self) -> policy.Eligibility:
+        return policy.eligibility(
+            bargaining_unit=self.bargaining_unit, appointment=self.appointment
+        )
+
+
+class Enrollment(models.Model):
+    """One line of a pilot roster: an employee's commitment to mentor through an organization."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="enrollments")
+    pilot = models.ForeignKey(Pilot, on_delete=models.PROTECT, related_name="enrollments")
+    organization = models.ForeignKey(
+        MentoringOrganization, on_delete=models.PROTECT, related_name="enrollments"
+    )
+    commitment_starts_on = models.DateField()
+    commitment_ends_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pilot", "employee__employee_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "pilot"], name="one_enrollment_per_pilot"),
+            models.CheckConstraint(
+                condition=Q(commitment_ends_on__gt=models.F("commitment_starts_on")),
+                name="commitment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee.employee_number} on {self.pilot}"
+
+
+class Role(models.Model):
+    """A role beyond employee: coordinator of one agency, or workgroup member.
+
+    Being an employee is having an Employee profile; admin is Django's superuser flag.
+    """
+
+    class Kind(models.TextChoices):
+        COORDINATOR = "coordinator", "Pilot coordinator"
+        WORKGROUP = "workgroup", "Workgroup member"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
+    )
+
+    class Meta:
+        ordering = ["user__username", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="coordinator", agency__isnull=False) | Q(kind="workgroup", agency__isnull=True)),
+                name="coordinator_has_agency_workgroup_has_none",
+            ),
+            models.UniqueConstraint(fields=["user", "kind", "agency"], name="role_unique"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(kind="workgroup"), name="workgroup_role_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.username}: {self.get_kind_display()}" + (
+            f" ({self.agency.code})" if self.agency_id else ""
+        )

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
+from .roles import roles_of
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "code", "name", "headcount"]
+
+
+class MentoringOrganizationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MentoringOrganization
+        fields = ["id", "name", "meets_quality_standards", "contact_name", "contact_email",
+                  "contact_phone"]
+
+
+class CoordinatedAgencyField(serializers.SlugRelatedField):
+    """An agency by code; on writes, one the user coordinates."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Agency.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        agency = super().to_internal_value(data)
+        roles = roles_of(self.context["request"].user)
+        if not roles.coordinates(agency.pk):
+            raise serializers.ValidationError(
+                f"You are not a coordinator of {agency.code}, so you cannot add to it."
+            )
+        return agency
+
+
+class PilotSerializer(serializers.ModelSerializer):
+    agency = CoordinatedAgencyField()
+
+    class Meta:
+        model = Pilot
+        fields = ["id", "agency", "name", "starts_on", "ends_on", "status"]
+        validators: list = []  # uniqueness and date order are the service's, with clear messages
+
+    def validate(self, attrs):
+        if self.instance is not None and "agency" in attrs and attrs["agency"] != self.instance.agency:
+            raise serializers.ValidationError({"agency": "A pilot cannot move to another agency."})
+        return attrs
+
+
+class EligibilitySerializer(serializers.Serializer):
+    eligible = serializers.BooleanField()
+    code = serializers.CharField(allow_null=True)
+    reason = serializers.CharField(allow_null=True)
+
+
+class EmployeeSerializer(serializers.ModelSerializer):
+    agency = CoordinatedAgencyField()
+    user = serializers.PrimaryKeyRelatedField(read_only=True)
+    username = serializers.CharField(
+        source="user.username", required=False, max_length=150,
+        help_text="Defaults to the employee number.",
+    )
+    first_name = serializers.CharField(source="user.first_name", max_length=150)
+    last_name = serializers.CharField(source="user.last_name", max_length=150)
+    email = serializers.EmailField(source="user.email")
+    eligibility = EligibilitySerializer(read_only=True)
+
+    class Meta:
+        model = Employee
+        fields = ["id", "agency", "user", "username", "first_name", "last_name", "email",
+                  "employee_number", "bargaining_unit", "appointment", "eligibility"]
+        extra_kwargs = {"employee_number": {"validators": []}}
+
+
+class EnrollmentSerializer(serializers.ModelSerializer):
+    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all())
+    pilot = serializers.PrimaryKeyRelatedField(queryset=Pilot.objects.all())
+    organization = serializers.PrimaryKeyRelatedField(queryset=MentoringOrganization.objects.all())
+
+    class Meta:
+        model = Enrollment
+        fields = ["id", "employee", "pilot", "organization", "commitment_starts_on",
+                  "commitment_ends_on", "status", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+        validators: list = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only employees and pilots the user coordinates can be named.
+        request = self.context.get("request")
+        if request is not None:
+            roles = roles_of(request.user)
+            if not roles.is_admin:
+                self.fields["employee"].queryset = Employee.objects.filter(
+                    agency_id__in=roles.coordinator_agency_ids
+                )
+                self.fields["pilot"].queryset = Pilot.objects.filter(
+                    agency_id__in=roles.coordinator_agency_ids
+                )
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            self.fields["employee"].read_only = True
+
+    def validate(self, attrs):
+        starts = attrs.get("commitment_starts_on", getattr(self.instance, "commitment_starts_on", None))
+        ends = attrs.get("commitment_ends_on", getattr(self.instance, "commitment_ends_on", None))
+        if starts and ends and ends <= starts:
+            raise serializers.ValidationError(
+                {"commitment_ends_on": "The commitment must end after it starts."}
+            )
+        return attrs
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.EmailField()
+    roles = serializers.ListField(child=serializers.CharField())
+    coordinator_of = serializers.ListField(child=serializers.CharField())
+    employee = EmployeeSerializer(allow_null=True)
+    agency = serializers.CharField(allow_null=True)
+

@@ -1,0 +1,193 @@
+"""The admin: every model, with search and filters, and actions that call the same services as
+the API. The ledger is read-only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+
+from . import services
+from .errors import NotAllowed, StateConflict
+from .models import Balance, LeaveRequest, LedgerEntry, PersonalHours, PolicyYear
+from .policy import PolicyViolation
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Reason")
+
+
+class VerifyForm(forms.Form):
+    verified_by_name = forms.CharField(
+        max_length=200, label="Verified by (at the mentoring organization)"
+    )
+    verified_on = forms.DateField(required=False, label="Verified on (YYYY-MM-DD)")
+
+
+def _run(modeladmin, request, queryset, apply, done: str) -> None:
+    """Apply a service to each selected item on its own and report what passed and why not."""
+    passed, refused = 0, []
+    for obj in queryset:
+        try:
+            apply(obj)
+        except PolicyViolation as error:
+            refused.append(f"#{obj.pk}: {error.detail} ({error.code})")
+        except (StateConflict, NotAllowed) as error:
+            refused.append(f"#{obj.pk}: {error}")
+        except ValidationError as error:
+            refused.append(f"#{obj.pk}: {'; '.join(error.messages)}")
+        else:
+            passed += 1
+    if passed:
+        modeladmin.message_user(request, f"{passed} {done}.", messages.SUCCESS)
+    for line in refused:
+        modeladmin.message_user(request, line, messages.ERROR)
+
+
+def _with_form(modeladmin, request, queryset, form_class, title: str, apply, done: str):
+    """An action that first asks for a reason or a verifier, then applies the service."""
+    if "apply" in request.POST:
+        form = form_class(request.POST)
+        if form.is_valid():
+            _run(modeladmin, request, queryset, lambda obj: apply(obj, form.cleaned_data), done)
+            return None
+    else:
+        form = form_class()
+    return TemplateResponse(
+        request,
+        "admin/action_form.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "form": form,
+            "queryset": queryset,
+            "action": request.POST.get("action"),
+            "opts": modeladmin.model._meta,
+        },
+    )
+
+
+@admin.register(PolicyYear)
+class PolicyYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "cap_hours", "match_ratio", "increment", "daily_total_limit",
+                    "daily_paid_limit", "commitment_months"]
+    search_fields = ["year"]
+    list_filter = ["cap_hours"]
+
+
+@admin.register(PersonalHours)
+class PersonalHoursAdmin(admin.ModelAdmin):
+    list_display = ["id", "employee", "date", "hours", "source", "organization", "status",
+                    "verified_by_name"]
+    list_filter = ["status", "source", "activity", "employee__agency", "organization", "date"]
+    search_fields = ["employee__employee_number", "employee__user__first_name",
+                     "employee__user__last_name", "organization__name", "verified_by_name"]
+    list_select_related = ["employee__user", "organization"]
+    date_hierarchy = "date"
+    readonly_fields = ["employee", "date", "hours", "source", "organization", "activity", "notes",
+                       "status", "verified_by_name", "verified_on", "reviewed_by", "reviewed_at",
+                       "reason", "created_at"]
+    actions = ["verify", "reject"]
+
+    def has_add_permission(self, request):
+        return False  # employees log their own hours
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing submitted is deleted
+
+    @admin.action(description="Verify selected personal hours")
+    def verify(self, request, queryset):
+        return _with_form(
+            self, request, queryset, VerifyForm, "Verify personal hours",
+            lambda entry, data: services.personal_hours_verify(
+                entry=entry, by=request.user, verified_by_name=data["verified_by_name"],
+                verified_on=data["verified_on"],
+            ),
+            "entries verified",
+        )
+
+    @admin.action(description="Reject selected personal hours (with a reason)")
+    def reject(self, request, queryset):
+        return _with_form(
+            self, request, queryset, ReasonForm, "Reject personal hours",
+            lambda entry, data: services.personal_hours_reject(
+                entry=entry, by=request.user, reason=data["reason"]
+            ),
+            "entries rejected",
+        )
+
+
+@admin.register(LeaveRequest)
+class LeaveRequestAdmin(admin.ModelAdmin):
+    list_display = ["id", "employee", "date", "hours", "organization", "status", "approver",
+                    "decided_at"]
+    list_filter = ["status", "employee__agency", "organization", "date"]
+    search_fields = ["employee__employee_number", "employee__user__first_name",
+                     "employee__user__last_name", "organization__name"]
+    list_select_related = ["employee__user", "organization", "approver"]
+    date_hierarchy = "date"
+    readonly_fields = ["employee", "date", "hours", "organization", "activity", "notes", "status",
+                       "approver", "decided_at", "reason", "created_at", "updated_at"]
+    actions = ["approve", "deny"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Approve selected requests")
+    def approve(self, request, queryset):
+        _run(
+            self, request, queryset,
+            lambda leave: services.leave_request_approve(request=leave, by=request.user),
+            "requests approved",
+        )
+
+    @admin.action(description="Deny selected requests (with a reason)")
+    def deny(self, request, queryset):
+        return _with_form(
+            self, request, queryset, ReasonForm, "Deny leave requests",
+            lambda leave, data: services.leave_request_deny(
+                request=leave, by=request.user, reason=data["reason"]
+            ),
+            "requests denied",
+        )
+
+
+@admin.register(Balance)
+class BalanceAdmin(admin.ModelAdmin):
+    list_display = ["employee", "year", "paid_approved", "paid_pending", "personal_verified",
+                    "personal_logged"]
+    list_filter = ["year", "employee__agency"]
+    search_fields = ["employee__employee_number", "employee__user__last_name"]
+    list_select_related = ["employee__user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # kept by the services; see check_balances
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "kind", "agency", "employee", "year", "actor", "subject_type",
+                    "subject_id", "reason"]
+    list_filter = ["kind", "agency", "year", "at"]
+    search_fields = ["employee__employee_number", "actor__username", "reason", "subject_id"]
+    list_select_related = ["agency", "employee", "actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

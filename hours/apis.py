@@ -1,0 +1,243 @@
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from agencies.models import Employee
+from agencies.roles import roles_of, scope_by_agency
+from leave_tracker.params import year_param
+
+from . import selectors, services
+from .filters import LeaveRequestFilter, LedgerFilter, PersonalHoursFilter
+from .models import LeaveRequest, LedgerEntry, PersonalHours
+from .serializers import (
+    ApproveSerializer,
+    BalanceSerializer,
+    BulkApproveResponseSerializer,
+    BulkApproveSerializer,
+    ErrorSerializer,
+    LeaveRequestSerializer,
+    LedgerEntrySerializer,
+    OptionalReasonSerializer,
+    PersonalHoursSerializer,
+    ReasonSerializer,
+    VerifySerializer,
+)
+
+RULE_ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="A field is malformed, or a policy rule is broken (code names the rule)."),
+    403: OpenApiResponse(description="Your role does not allow this action."),
+    404: OpenApiResponse(description="Not found, or outside your reach."),
+    409: OpenApiResponse(ErrorSerializer, description="The item is not in a state that allows this."),
+}
+YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: this year).")
+
+
+def _own_employee(request) -> Employee:
+    roles = roles_of(request.user)
+    if not roles.employee_id:
+        raise PermissionDenied("Only a state employee with a profile can log hours or request leave.")
+    return Employee.objects.select_related("user", "agency").get(pk=roles.employee_id)
+
+
+def _scoped(queryset, request):
+    return scope_by_agency(
+        queryset, roles_of(request.user), agency_path="employee__agency_id", employee_path="employee_id"
+    )
+
+
+class EntryViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    def get_object_for_action(self):
+        """The object within the user's reach (404 otherwise), for an action to act on."""
+        return self.get_object()
+
+
+@extend_schema(responses={**RULE_ERRORS})
+class PersonalHoursViewSet(EntryViewSet):
+    """Personal mentoring hours: logged by the employee, verified or rejected by a coordinator."""
+
+    serializer_class = PersonalHoursSerializer
+    filterset_class = PersonalHoursFilter
+
+    def get_queryset(self):
+        return _scoped(PersonalHours.objects.select_related("employee"), self.request)
+
+    @extend_schema(responses={201: PersonalHoursSerializer, **RULE_ERRORS})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.personal_hours_log(
+            employee=_own_employee(self.request), by=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(request=VerifySerializer, responses={200: PersonalHoursSerializer, **RULE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        entry = self.get_object()
+        body = VerifySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.personal_hours_verify(entry=entry, by=request.user, **body.validated_data)
+        return Response(PersonalHoursSerializer(entry).data)
+
+    @extend_schema(request=ReasonSerializer, responses={200: PersonalHoursSerializer, **RULE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        entry = self.get_object()
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        entry = services.personal_hours_reject(entry=entry, by=request.user, **body.validated_data)
+        return Response(PersonalHoursSerializer(entry).data)
+
+
+class LeaveRequestViewSet(EntryViewSet):
+    """Paid mentoring-leave requests and their approval."""
+
+    serializer_class = LeaveRequestSerializer
+    filterset_class = LeaveRequestFilter
+
+    def get_queryset(self):
+        return _scoped(LeaveRequest.objects.select_related("employee"), self.request)
+
+    @extend_schema(responses={201: LeaveRequestSerializer, **RULE_ERRORS})
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.leave_request_create(
+            employee=_own_employee(self.request), by=self.request.user, **serializer.validated_data
+        )
+
+    def _act(self, request, service, body_class, **extra):
+        leave = self.get_object()
+        body = body_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        leave = service(request=leave, by=request.user, **body.validated_data, **extra)
+        return Response(LeaveRequestSerializer(leave).data)
+
+    @extend_schema(request=ApproveSerializer, responses={200: LeaveRequestSerializer, **RULE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._act(request, services.leave_request_approve, ApproveSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses={200: LeaveRequestSerializer, **RULE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def deny(self, request, pk=None):
+        return self._act(request, services.leave_request_deny, ReasonSerializer)
+
+    @extend_schema(request=OptionalReasonSerializer, responses={200: LeaveRequestSerializer, **RULE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(request, services.leave_request_cancel, OptionalReasonSerializer)
+
+    @extend_schema(request=ReasonSerializer, responses={200: LeaveRequestSerializer, **RULE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        return self._act(request, services.leave_request_reverse, ReasonSerializer)
+
+    @extend_schema(
+        request=BulkApproveSerializer,
+        responses={200: BulkApproveResponseSerializer, **RULE_ERRORS},
+        description="Approve several requests; each is checked on its own. Ids outside your "
+        "reach are reported as not found.",
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-approve")
+    def bulk_approve(self, request):
+        if not roles_of(request.user).coordinator_agency_ids and not roles_of(request.user).is_admin:
+            raise PermissionDenied("Only a pilot coordinator can approve leave.")
+        body = BulkApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        ids = list(dict.fromkeys(body.validated_data["ids"]))
+        found = {
+            leave.pk: leave
+            for leave in self.get_queryset().select_related("employee__agency").filter(pk__in=ids)
+        }
+        results = services.leave_requests_bulk_approve(
+            requests=[found[i] for i in ids if i in found], by=request.user
+        )
+        by_id = {result.id: result.as_dict() for result in results}
+        rows = [
+            by_id.get(i)
+            or {"id": i, "approved": False, "code": "not_found", "detail": "No such request within your reach."}
+            for i in ids
+        ]
+        approved = sum(1 for row in rows if row["approved"])
+        return Response({"approved": approved, "refused": len(rows) - approved, "results": rows})
+
+
+def _balance_row(employee, figures) -> dict:
+    return {
+        "employee_id": employee.pk,
+        "employee_number": employee.employee_number,
+        "name": employee.user.get_full_name(),
+        "agency": employee.agency.code,
+        **{
+            name: getattr(figures, name)
+            for name in ("year", "cap", "paid_approved", "paid_pending", "personal_verified",
+                         "personal_awaiting_verification", "paid_available", "in_match")
+        },
+    }
+
+
+class BalanceViewSet(viewsets.GenericViewSet):
+    """Each employee's year: cap, paid approved and pending, personal verified and awaiting
+    verification, paid hours available now, and whether the year is in match."""
+
+    serializer_class = BalanceSerializer
+
+    def get_queryset(self):
+        queryset = Employee.objects.all()
+        return scope_by_agency(
+            queryset, roles_of(self.request.user), agency_path="agency_id", employee_path="id"
+        )
+
+    @extend_schema(
+        parameters=[
+            YEAR,
+            OpenApiParameter("agency", OpenApiTypes.STR, description="Agency code"),
+        ],
+        responses={200: BalanceSerializer(many=True), 400: RULE_ERRORS[400]},
+    )
+    def list(self, request):
+        year = year_param(request, default=selectors.today().year)
+        queryset = selectors.employees_with_year(self.get_queryset(), year=year).order_by(
+            "agency__code", "employee_number"
+        )
+        agency = request.query_params.get("agency")
+        if agency:
+            queryset = queryset.filter(agency__code=agency)
+        params = selectors.policy_params(year)
+        page = self.paginate_queryset(queryset)
+        rows = [_balance_row(e, selectors.figures_of(e, year=year, params=params)) for e in page]
+        return self.get_paginated_response(BalanceSerializer(rows, many=True).data)
+
+    @extend_schema(
+        parameters=[YEAR],
+        responses={200: BalanceSerializer, 400: RULE_ERRORS[400], 403: RULE_ERRORS[403]},
+    )
+    @action(detail=False, methods=["get"])
+    def me(self, request):
+        year = year_param(request, default=selectors.today().year)
+        employee = _own_employee(request)
+        figures = selectors.balance_for(employee_id=employee.pk, year=year)
+        return Response(BalanceSerializer(_balance_row(employee, figures)).data)
+
+
+class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
+    """The audit trail: every state change, who made it, when and why. Read-only."""
+
+    serializer_class = LedgerEntrySerializer
+    filterset_class = LedgerFilter
+
+    def get_queryset(self):
+        queryset = LedgerEntry.objects.select_related("agency", "actor")
+        return scope_by_agency(
+            queryset, roles_of(self.request.user), agency_path="agency_id", employee_path="employee_id"
+        )
+

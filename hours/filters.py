@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import django_filters
+
+from .models import LeaveRequest, LedgerEntry, PersonalHours
+
+
+class EntryFilter(django_filters.FilterSet):
+    agency = django_filters.CharFilter(field_name="employee__agency__code", label="Agency code")
+    year = django_filters.NumberFilter(field_name="date__year", min_value=1996, max_value=2100)
+    date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
+    date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+
+
+class PersonalHoursFilter(EntryFilter):
+    class Meta:
+        model = PersonalHours
+        fields = ["status", "employee", "organization", "agency", "year"]
+
+
+class LeaveRequestFilter(EntryFilter):
+    class Meta:
+        model = LeaveRequest
+        fields = ["status", "employee", "organization", "agency", "year"]
+
+
+class LedgerFilter(django_filters.FilterSet):
+    agency = django_filters.CharFilter(field_name="agency__code", label="Agency code")
+    date_after = django_filters.DateFilter(field_name="at__date", lookup_expr="gte")
+    date_before = django_filters.DateFilter(field_name="at__date", lookup_expr="lte")
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["employee", "agency", "kind", "year", "subject_type", "subject_id"]

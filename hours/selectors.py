@@ -1,0 +1,215 @@
+"""Reads: the year's policy, balances, queues. Each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, FilteredRelation, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from agencies.models import Employee, Enrollment
+
+from . import policy
+from .models import Balance, LeaveRequest, PersonalHours, PolicyYear
+
+ZERO = Decimal("0.00")
+HOURS_FIELD = DecimalField(max_digits=8, decimal_places=2)
+
+
+def today() -> dt.date:
+    """Today in California (TIME_ZONE is America/Los_Angeles)."""
+    return timezone.localdate()
+
+
+def policy_params(year: int) -> policy.PolicyParams:
+    record = PolicyYear.objects.filter(year=year).first()
+    return record.params if record else policy.DEFAULT_PARAMS
+
+
+def policy_params_by_year(years) -> dict[int, policy.PolicyParams]:
+    found = {record.year: record.params for record in PolicyYear.objects.filter(year__in=set(years))}
+    return {year: found.get(year, policy.DEFAULT_PARAMS) for year in years}
+
+
+def enrollment_facts(*, employee_id: int) -> list[policy.EnrollmentFacts]:
+    rows = Enrollment.objects.filter(employee_id=employee_id).select_related("pilot")
+    return [
+        policy.EnrollmentFacts(
+            active=row.status == Enrollment.Status.ACTIVE,
+            pilot_name=row.pilot.name,
+            pilot_active=row.pilot.status == "active",
+            pilot_starts_on=row.pilot.starts_on,
+            pilot_ends_on=row.pilot.ends_on,
+            commitment_starts_on=row.commitment_starts_on,
+            commitment_ends_on=row.commitment_ends_on,
+        )
+        for row in rows
+    ]
+
+
+def hours_on_date(*, employee_id: int, on: dt.date, exclude_leave_id: int | None = None):
+    """(paid, personal) hours that already count on one date."""
+    leave = LeaveRequest.objects.filter(
+        employee_id=employee_id,
+        date=on,
+        status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
+    )
+    if exclude_leave_id:
+        leave = leave.exclude(pk=exclude_leave_id)
+    paid = leave.aggregate(total=Sum("hours"))["total"] or ZERO
+    personal = (
+        PersonalHours.objects.filter(
+            employee_id=employee_id,
+            date=on,
+            status__in=[PersonalHours.Status.LOGGED, PersonalHours.Status.VERIFIED],
+        ).aggregate(total=Sum("hours"))["total"]
+        or ZERO
+    )
+    return paid, personal
+
+
+@dataclass(frozen=True)
+class BalanceFigures:
+    """An employee's year as SPEC.md section 4 describes it."""
+
+    employee_id: int
+    year: int
+    cap: Decimal
+    paid_approved: Decimal
+    paid_pending: Decimal
+    personal_verified: Decimal
+    personal_awaiting_verification: Decimal
+    paid_available: Decimal
+    in_match: bool
+
+    @classmethod
+    def from_values(
+        cls, *, employee_id: int, year: int, params: policy.PolicyParams, paid_approved: Decimal,
+        paid_pending: Decimal, personal_verified: Decimal, personal_logged: Decimal,
+    ) -> BalanceFigures:
+        return cls(
+            employee_id=employee_id,
+            year=year,
+            cap=params.cap_hours,
+            paid_approved=paid_approved,
+            paid_pending=paid_pending,
+            personal_verified=personal_verified,
+            personal_awaiting_verification=personal_logged,
+            paid_available=policy.paid_available(
+                paid_approved=paid_approved,
+                paid_pending=paid_pending,
+                personal_verified=personal_verified,
+                params=params,
+            ),
+            in_match=policy.in_match(
+                paid_approved=paid_approved, personal_verified=personal_verified, params=params
+            ),
+        )
+
+
+def balance_for(*, employee_id: int, year: int) -> BalanceFigures:
+    row = Balance.objects.filter(employee_id=employee_id, year=year).first()
+    return BalanceFigures.from_values(
+        employee_id=employee_id,
+        year=year,
+        params=policy_params(year),
+        paid_approved=row.paid_approved if row else ZERO,
+        paid_pending=row.paid_pending if row else ZERO,
+        personal_verified=row.personal_verified if row else ZERO,
+        personal_logged=row.personal_logged if row else ZERO,
+    )
+
+
+def employees_with_year(queryset: QuerySet[Employee], *, year: int) -> QuerySet[Employee]:
+    """Employees annotated with their figures for `year` (zeros where they have none), in one
+    query. The balances API and the workbooks both read this, so they cannot disagree."""
+    figures = {}
+    for name in ("paid_approved", "paid_pending", "personal_verified", "personal_logged"):
+        figures[name] = Coalesce(F(f"year_balance__{name}"), Value(ZERO), output_field=HOURS_FIELD)
+    return queryset.annotate(
+        year_balance=FilteredRelation("balances", condition=Q(balances__year=year)), **figures
+    ).select_related("user", "agency")
+
+
+def figures_of(employee: Employee, *, year: int, params: policy.PolicyParams) -> BalanceFigures:
+    """Figures of an employee annotated by employees_with_year."""
+    return BalanceFigures.from_values(
+        employee_id=employee.pk,
+        year=year,
+        params=params,
+        paid_approved=employee.paid_approved,
+        paid_pending=employee.paid_pending,
+        personal_verified=employee.personal_verified,
+        personal_logged=employee.personal_logged,
+    )
+
+
+FIELDS = ("paid_approved", "paid_pending", "personal_verified", "personal_logged")
+
+
+@dataclass
+class BalanceReport:
+    checked: int
+    ledger_entries: int
+    differences: list[str]
+
+
+def recomputed_balances() -> BalanceReport:
+    """Every stored balance against (a) the sums of the ledger's deltas and (b) the hours and
+    requests themselves by status. Four aggregating queries, whatever the data size."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from .models import LedgerEntry
+
+    stored = {
+        (row["employee_id"], row["year"]): tuple(row[name] for name in FIELDS)
+        for row in Balance.objects.values("employee_id", "year", *FIELDS)
+    }
+    ledger_rows = (
+        LedgerEntry.objects.filter(employee__isnull=False, year__isnull=False)
+        .values("employee_id", "year")
+        .annotate(n=Count("id"), **{name: Sum(f"d_{name}") for name in FIELDS})
+    )
+    from_ledger, entries = {}, 0
+    for row in ledger_rows:
+        entries += row["n"]
+        key = (row["employee_id"], row["year"])
+        from_ledger[key] = tuple(row[name] or ZERO for name in FIELDS)
+
+    from_entries: dict[tuple[int, int], list[Decimal]] = {}
+    slot = {
+        ("leave", LeaveRequest.Status.APPROVED): 0,
+        ("leave", LeaveRequest.Status.PENDING): 1,
+        ("personal", PersonalHours.Status.VERIFIED): 2,
+        ("personal", PersonalHours.Status.LOGGED): 3,
+    }
+    for kind, model in (("leave", LeaveRequest), ("personal", PersonalHours)):
+        rows = (
+            model.objects.annotate(y=ExtractYear("date"))
+            .values("employee_id", "y", "status")
+            .annotate(total=Sum("hours"))
+        )
+        for row in rows:
+            index = slot.get((kind, row["status"]))
+            if index is None:
+                continue
+            figures = from_entries.setdefault((row["employee_id"], row["y"]), [ZERO] * 4)
+            figures[index] += row["total"]
+
+    differences = []
+    zero = (ZERO,) * 4
+    for key in sorted(set(stored) | set(from_ledger) | set(from_entries)):
+        have = stored.get(key, zero)
+        for source, other in (("ledger", from_ledger.get(key, zero)),
+                              ("entries", tuple(from_entries.get(key, zero)))):
+            for name, a, b in zip(FIELDS, have, other, strict=True):
+                if a != b:
+                    differences.append(
+                        f"employee {key[0]} year {key[1]}: stored {name} {a} but the {source} "
+                        f"give {b}"
+                    )
+    return BalanceReport(checked=len(stored), ledger_entries=entries, differences=differences)

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from agencies.models import MentoringOrganization
+
+from .models import LeaveRequest, LedgerEntry, PersonalHours
+
+HOURS = {"max_digits": 6, "decimal_places": 2}
+NOTES_HELP = "Never name or describe the young person you mentor."
+
+
+class PersonalHoursSerializer(serializers.ModelSerializer):
+    hours = serializers.DecimalField(**HOURS, help_text="A positive multiple of 0.25.")
+    organization = serializers.PrimaryKeyRelatedField(queryset=MentoringOrganization.objects.all())
+    notes = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text=NOTES_HELP
+    )
+
+    class Meta:
+        model = PersonalHours
+        fields = ["id", "employee", "date", "hours", "source", "organization", "activity",
+                  "notes", "status", "verified_by_name", "verified_on", "reviewed_by",
+                  "reviewed_at", "reason", "created_at"]
+        read_only_fields = ["employee", "status", "verified_by_name", "verified_on",
+                            "reviewed_by", "reviewed_at", "reason", "created_at"]
+
+
+class LeaveRequestSerializer(serializers.ModelSerializer):
+    hours = serializers.DecimalField(**HOURS, help_text="A positive multiple of 0.25, at most 8 a day.")
+    organization = serializers.PrimaryKeyRelatedField(queryset=MentoringOrganization.objects.all())
+    notes = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, help_text=NOTES_HELP
+    )
+
+    class Meta:
+        model = LeaveRequest
+        fields = ["id", "employee", "date", "hours", "organization", "activity", "notes",
+                  "status", "approver", "decided_at", "reason", "created_at", "updated_at"]
+        read_only_fields = ["employee", "status", "approver", "decided_at", "reason",
+                            "created_at", "updated_at"]
+
+
+class VerifySerializer(serializers.Serializer):
+    verified_by_name = serializers.CharField(
+        max_length=200, help_text="Who at the mentoring organization verified the hours."
+    )
+    verified_on = serializers.DateField(
+        required=False, help_text="When the organization verified them; defaults to today."
+    )
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
+class OptionalReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ApproveSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class BulkApproveSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=200
+    )
+
+
+class BulkResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    approved = serializers.BooleanField()
+    code = serializers.CharField(allow_null=True)
+    detail = serializers.CharField(allow_null=True)
+
+
+class BulkApproveResponseSerializer(serializers.Serializer):
+    approved = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    results = BulkResultSerializer(many=True)
+
+
+class BalanceSerializer(serializers.Serializer):
+    employee = serializers.IntegerField(source="employee_id")
+    employee_number = serializers.CharField()
+    name = serializers.CharField()
+    agency = serializers.CharField()
+    year = serializers.IntegerField()
+    cap = serializers.DecimalField(**HOURS)
+    paid_approved = serializers.DecimalField(**HOURS)
+    paid_pending = serializers.DecimalField(**HOURS)
+    personal_verified = serializers.DecimalField(**HOURS)
+    personal_awaiting_verification = serializers.DecimalField(**HOURS)
+    paid_available = serializers.DecimalField(**HOURS)
+    in_match = serializers.BooleanField()
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "at", "actor", "agency", "employee", "year", "kind", "subject_type",
+                  "subject_id", "reason", "data", "d_paid_approved", "d_paid_pending",
+                  "d_personal_verified", "d_personal_logged"]
+        read_only_fields = fields
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    field = serializers.CharField(required=False)

@@ -1,0 +1,23 @@
+"""Query parameters shared by several endpoints."""
+
+from __future__ import annotations
+
+from rest_framework.exceptions import ValidationError
+
+MIN_YEAR, MAX_YEAR = 1996, 2100
+
+
+def year_param(request, *, default: int | None = None) -> int:
+    """The ?year= parameter: a calendar year from 1996 (the policy's start) to 2100."""
+    raw = request.query_params.get("year")
+    if raw is None or raw == "":
+        if default is not None:
+            return default
+        raise ValidationError({"year": "Give the calendar year, e.g. ?year=2026."})
+    try:
+        year = int(raw)
+    except ValueError:
+        raise ValidationError({"year": f"{raw[:20]!r} is not a year; use four digits, e.g. 2026."}) from None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValidationError({"year": f"The year must be between {MIN_YEAR} and {MAX_YEAR}."})
+    return year

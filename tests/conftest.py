@@ -1,0 +1,152 @@
+"""Shared fixtures: two agencies with pilots, and a person in every role.
+
+DOT is "our" agency; DPH is the other agency, used for outsiders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from agencies.models import Role
+from hours import services
+
+from .factories import (
+    AgencyFactory,
+    EmployeeFactory,
+    EnrollmentFactory,
+    OrganizationFactory,
+    PilotFactory,
+    RoleFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def day(today):
+    """day(n): the n-th day of this year counted from January 1 (0-based), never after today."""
+
+    def make(n: int) -> dt.date:
+        return min(today, dt.date(today.year, 1, 1) + dt.timedelta(days=n))
+
+    return make
+
+
+@pytest.fixture
+def dot(db):
+    return AgencyFactory(code="DOT", name="Department of Transportation", headcount=21000)
+
+
+@pytest.fixture
+def dph(db):
+    return AgencyFactory(code="DPH", name="Department of Public Health", headcount=4200)
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(name="Friends for Youth")
+
+
+@pytest.fixture
+def unqualified_org(db):
+    return OrganizationFactory(name="Peacemakers Inc.", meets_quality_standards=False)
+
+
+@pytest.fixture
+def dot_pilot(dot):
+    return PilotFactory(agency=dot, name="DOT Pilot")
+
+
+@pytest.fixture
+def dph_pilot(dph):
+    return PilotFactory(agency=dph, name="DPH Pilot")
+
+
+def _enrolled(agency, pilot, org, username, **kwargs):
+    employee = EmployeeFactory(agency=agency, user=UserFactory(username=username), **kwargs)
+    EnrollmentFactory(employee=employee, pilot=pilot, organization=org)
+    return employee
+
+
+@pytest.fixture
+def employee(dot, dot_pilot, org):
+    """An eligible DOT employee on the DOT roster."""
+    return _enrolled(dot, dot_pilot, org, "dot.employee")
+
+
+@pytest.fixture
+def other_employee(dph, dph_pilot, org):
+    """An eligible DPH employee on the DPH roster."""
+    return _enrolled(dph, dph_pilot, org, "dph.employee")
+
+
+@pytest.fixture
+def coordinator(dot, dot_pilot, org):
+    """DOT's coordinator, who is also an enrolled DOT employee."""
+    person = _enrolled(dot, dot_pilot, org, "dot.coordinator", bargaining_unit="excluded")
+    RoleFactory(user=person.user, kind=Role.Kind.COORDINATOR, agency=dot)
+    return person.user
+
+
+@pytest.fixture
+def second_coordinator(dot):
+    user = UserFactory(username="dot.coordinator2")
+    RoleFactory(user=user, kind=Role.Kind.COORDINATOR, agency=dot)
+    return user
+
+
+@pytest.fixture
+def other_coordinator(dph):
+    user = UserFactory(username="dph.coordinator")
+    RoleFactory(user=user, kind=Role.Kind.COORDINATOR, agency=dph)
+    return user
+
+
+@pytest.fixture
+def workgroup(db):
+    user = UserFactory(username="workgroup")
+    RoleFactory(user=user, kind=Role.Kind.WORKGROUP, agency=None)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for():
+    """client_for(user): an API client signed in as `user` (None: anonymous)."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def verified_hours(coordinator, day):
+    """verified_hours(employee, hours, n=0): log and verify personal hours on day(n)."""
+
+    def make(employee, hours, n: int = 0):
+        entry = services.personal_hours_log(
+            employee=employee, by=employee.user, date=day(n), hours=Decimal(str(hours)),
+            source="non_working_time", organization=employee.enrollments.first().organization,
+        )
+        return services.personal_hours_verify(
+            entry=entry, by=coordinator, verified_by_name="Program Office"
+        )
+
+    return make
