@@ -60,7 +60,10 @@ class TokenRevokeApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(request=None, responses={204: None, 400: OpenApiResponse(description="Not a token session.")})
+    @extend_schema(
+        request=None,
+        responses={204: None, 400: OpenApiResponse(description="Not a token session.")},
+    )
     def post(self, request):
         if not isinstance(request.auth, AuthToken):
             raise serializers.ValidationError(

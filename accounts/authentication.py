@@ -10,9 +10,7 @@ class ExpiringTokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <key>`, checked against the stored digest, expiry and revocation."""
 
     def authenticate_credentials(self, key: str):
-        token = (
-            AuthToken.objects.select_related("user").filter(digest=hash_token(key)).first()
-        )
+        token = AuthToken.objects.select_related("user").filter(digest=hash_token(key)).first()
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("Invalid token.")
         if token.expires_at <= timezone.now():

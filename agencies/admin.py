@@ -29,11 +29,22 @@ class PilotAdmin(admin.ModelAdmin):
 
 @admin.register(Employee)
 class EmployeeAdmin(admin.ModelAdmin):
-    list_display = ["employee_number", "full_name", "agency", "bargaining_unit", "appointment",
-                    "is_eligible"]
+    list_display = [
+        "employee_number",
+        "full_name",
+        "agency",
+        "bargaining_unit",
+        "appointment",
+        "is_eligible",
+    ]
     list_filter = ["agency", "bargaining_unit", "appointment"]
-    search_fields = ["employee_number", "user__first_name", "user__last_name", "user__email",
-                     "user__username"]
+    search_fields = [
+        "employee_number",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "user__username",
+    ]
     list_select_related = ["user", "agency"]
     raw_id_fields = ["user"]
 
@@ -48,11 +59,21 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 @admin.register(Enrollment)
 class EnrollmentAdmin(admin.ModelAdmin):
-    list_display = ["employee", "pilot", "organization", "commitment_starts_on",
-                    "commitment_ends_on", "status"]
+    list_display = [
+        "employee",
+        "pilot",
+        "organization",
+        "commitment_starts_on",
+        "commitment_ends_on",
+        "status",
+    ]
     list_filter = ["status", "pilot__agency", "pilot", "organization"]
-    search_fields = ["employee__employee_number", "employee__user__first_name",
-                     "employee__user__last_name", "organization__name"]
+    search_fields = [
+        "employee__employee_number",
+        "employee__user__first_name",
+        "employee__user__last_name",
+        "organization__name",
+    ]
     list_select_related = ["employee__user", "pilot__agency", "organization"]
     raw_id_fields = ["employee"]
 

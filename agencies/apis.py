@@ -75,7 +75,9 @@ class PilotViewSet(RosterViewSet):
         return obj.agency_id
 
     def perform_create(self, serializer):
-        serializer.instance = services.pilot_create(by=self.request.user, **serializer.validated_data)
+        serializer.instance = services.pilot_create(
+            by=self.request.user, **serializer.validated_data
+        )
 
     def perform_update(self, serializer):
         serializer.instance = services.pilot_update(
@@ -157,9 +159,9 @@ class MeApi(APIView):
             if roles.employee_id
             else None
         )
-        coordinated = Agency.objects.filter(
-            Q(pk__in=roles.coordinator_agency_ids)
-        ).values_list("code", flat=True)
+        coordinated = Agency.objects.filter(Q(pk__in=roles.coordinator_agency_ids)).values_list(
+            "code", flat=True
+        )
         data = {
             "id": user.pk,
             "username": user.username,

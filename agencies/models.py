@@ -14,7 +14,9 @@ class Agency(models.Model):
     code = models.CharField(
         max_length=12,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z][A-Z0-9]*$", "Use capital letters and digits, e.g. DOT.")],
+        validators=[
+            RegexValidator(r"^[A-Z][A-Z0-9]*$", "Use capital letters and digits, e.g. DOT.")
+        ],
         help_text="Short code, e.g. DOT.",
     )
     name = models.CharField(max_length=200)
@@ -140,7 +142,9 @@ class Role(models.Model):
         COORDINATOR = "coordinator", "Pilot coordinator"
         WORKGROUP = "workgroup", "Workgroup member"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+    )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
@@ -150,7 +154,10 @@ class Role(models.Model):
         ordering = ["user__username", "kind"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="coordinator", agency__isnull=False) | Q(kind="workgroup", agency__isnull=True)),
+                condition=(
+                    Q(kind="coordinator", agency__isnull=False)
+                    | Q(kind="workgroup", agency__isnull=True)
+                ),
                 name="coordinator_has_agency_workgroup_has_none",
             ),
             models.UniqueConstraint(fields=["user", "kind", "agency"], name="role_unique"),

@@ -78,7 +78,9 @@ def roles_of(user) -> Roles:
     return roles
 
 
-def scope_by_agency(queryset: QuerySet, roles: Roles, *, agency_path: str, employee_path: str | None) -> QuerySet:
+def scope_by_agency(
+    queryset: QuerySet, roles: Roles, *, agency_path: str, employee_path: str | None
+) -> QuerySet:
     """Narrow `queryset` to what `roles` may read.
 
     `agency_path` leads from the model to its agency id (e.g. "employee__agency_id"),

@@ -15,8 +15,14 @@ class AgencySerializer(serializers.ModelSerializer):
 class MentoringOrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = MentoringOrganization
-        fields = ["id", "name", "meets_quality_standards", "contact_name", "contact_email",
-                  "contact_phone"]
+        fields = [
+            "id",
+            "name",
+            "meets_quality_standards",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+        ]
 
 
 class CoordinatedAgencyField(serializers.SlugRelatedField):
@@ -44,7 +50,11 @@ class PilotSerializer(serializers.ModelSerializer):
         validators: list = []  # uniqueness and date order are the service's, with clear messages
 
     def validate(self, attrs):
-        if self.instance is not None and "agency" in attrs and attrs["agency"] != self.instance.agency:
+        if (
+            self.instance is not None
+            and "agency" in attrs
+            and attrs["agency"] != self.instance.agency
+        ):
             raise serializers.ValidationError({"agency": "A pilot cannot move to another agency."})
         return attrs
 
@@ -59,7 +69,9 @@ class EmployeeSerializer(serializers.ModelSerializer):
     agency = CoordinatedAgencyField()
     user = serializers.PrimaryKeyRelatedField(read_only=True)
     username = serializers.CharField(
-        source="user.username", required=False, max_length=150,
+        source="user.username",
+        required=False,
+        max_length=150,
         help_text="Defaults to the employee number.",
     )
     first_name = serializers.CharField(source="user.first_name", max_length=150)
@@ -69,8 +81,19 @@ class EmployeeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Employee
-        fields = ["id", "agency", "user", "username", "first_name", "last_name", "email",
-                  "employee_number", "bargaining_unit", "appointment", "eligibility"]
+        fields = [
+            "id",
+            "agency",
+            "user",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "employee_number",
+            "bargaining_unit",
+            "appointment",
+            "eligibility",
+        ]
         extra_kwargs = {"employee_number": {"validators": []}}
 
 
@@ -81,8 +104,17 @@ class EnrollmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Enrollment
-        fields = ["id", "employee", "pilot", "organization", "commitment_starts_on",
-                  "commitment_ends_on", "status", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "employee",
+            "pilot",
+            "organization",
+            "commitment_starts_on",
+            "commitment_ends_on",
+            "status",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
         validators: list = []
 
@@ -103,7 +135,9 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             self.fields["employee"].read_only = True
 
     def validate(self, attrs):
-        starts = attrs.get("commitment_starts_on", getattr(self.instance, "commitment_starts_on", None))
+        starts = attrs.get(
+            "commitment_starts_on", getattr(self.instance, "commitment_starts_on", None)
+        )
         ends = attrs.get("commitment_ends_on", getattr(self.instance, "commitment_ends_on", None))
         if starts and ends and ends <= starts:
             raise serializers.ValidationError(
@@ -122,4 +156,3 @@ class MeSerializer(serializers.Serializer):
     coordinator_of = serializers.ListField(child=serializers.CharField())
     employee = EmployeeSerializer(allow_null=True)
     agency = serializers.CharField(allow_null=True)
-

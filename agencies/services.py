@@ -60,14 +60,23 @@ def employee_create(
         user.set_unusable_password()
         user.save()
         employee = Employee.objects.create(
-            user=user, agency=agency, employee_number=employee_number,
-            bargaining_unit=bargaining_unit, appointment=appointment,
+            user=user,
+            agency=agency,
+            employee_number=employee_number,
+            bargaining_unit=bargaining_unit,
+            appointment=appointment,
         )
         ledger.record(
-            kind=LedgerEntry.Kind.EMPLOYEE_CREATED, subject=employee, agency_id=agency.pk,
-            actor=by, employee_id=employee.pk,
-            data={"employee_number": employee_number, "bargaining_unit": bargaining_unit,
-                  "appointment": appointment},
+            kind=LedgerEntry.Kind.EMPLOYEE_CREATED,
+            subject=employee,
+            agency_id=agency.pk,
+            actor=by,
+            employee_id=employee.pk,
+            data={
+                "employee_number": employee_number,
+                "bargaining_unit": bargaining_unit,
+                "appointment": appointment,
+            },
         )
     return employee
 
@@ -77,10 +86,14 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
     user_fields = {k: fields.pop(k) for k in ("first_name", "last_name", "email") if k in fields}
     with transaction.atomic():
         number = fields.get("employee_number")
-        if number and number != employee.employee_number and Employee.objects.filter(
-            employee_number=number
-        ).exists():
-            raise ValidationError({"employee_number": f"Employee number {number} is already on file."})
+        if (
+            number
+            and number != employee.employee_number
+            and Employee.objects.filter(employee_number=number).exists()
+        ):
+            raise ValidationError(
+                {"employee_number": f"Employee number {number} is already on file."}
+            )
         changed = _changes(employee, fields) | _changes(employee.user, user_fields)
         if not changed:
             return employee
@@ -92,8 +105,12 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
                 setattr(employee.user, name, value)
             employee.user.save(update_fields=list(user_fields))
         ledger.record(
-            kind=LedgerEntry.Kind.EMPLOYEE_UPDATED, subject=employee,
-            agency_id=employee.agency_id, actor=by, employee_id=employee.pk, data=changed,
+            kind=LedgerEntry.Kind.EMPLOYEE_UPDATED,
+            subject=employee,
+            agency_id=employee.agency_id,
+            actor=by,
+            employee_id=employee.pk,
+            data=changed,
         )
     return employee
 
@@ -114,19 +131,33 @@ def pilot_create(
             agency=agency, name=name, starts_on=starts_on, ends_on=ends_on, status=status
         )
         ledger.record(
-            kind=LedgerEntry.Kind.PILOT_CREATED, subject=pilot, agency_id=agency.pk, actor=by,
-            data={"name": name, "starts_on": str(starts_on), "ends_on": str(ends_on),
-                  "status": status},
+            kind=LedgerEntry.Kind.PILOT_CREATED,
+            subject=pilot,
+            agency_id=agency.pk,
+            actor=by,
+            data={
+                "name": name,
+                "starts_on": str(starts_on),
+                "ends_on": str(ends_on),
+                "status": status,
+            },
         )
     return pilot
 
 
 def pilot_update(*, by, pilot: Pilot, **fields) -> Pilot:
-    _check_pilot_dates(fields.get("starts_on", pilot.starts_on), fields.get("ends_on", pilot.ends_on))
+    _check_pilot_dates(
+        fields.get("starts_on", pilot.starts_on), fields.get("ends_on", pilot.ends_on)
+    )
     with transaction.atomic():
         name = fields.get("name")
-        if name and Pilot.objects.filter(agency=pilot.agency, name=name).exclude(pk=pilot.pk).exists():
-            raise ValidationError({"name": f"{pilot.agency.code} already has a pilot named {name!r}."})
+        if (
+            name
+            and Pilot.objects.filter(agency=pilot.agency, name=name).exclude(pk=pilot.pk).exists()
+        ):
+            raise ValidationError(
+                {"name": f"{pilot.agency.code} already has a pilot named {name!r}."}
+            )
         changed = _changes(pilot, fields)
         if not changed:
             return pilot
@@ -134,8 +165,11 @@ def pilot_update(*, by, pilot: Pilot, **fields) -> Pilot:
             setattr(pilot, key, value)
         pilot.save()
         ledger.record(
-            kind=LedgerEntry.Kind.PILOT_UPDATED, subject=pilot, agency_id=pilot.agency_id,
-            actor=by, data=changed,
+            kind=LedgerEntry.Kind.PILOT_UPDATED,
+            subject=pilot,
+            agency_id=pilot.agency_id,
+            actor=by,
+            data=changed,
         )
     return pilot
 
@@ -151,7 +185,9 @@ def check_enrollment(
     """The roster rules of SPEC.md section 3 for one line: the pilot is the employee's agency's,
     the employee is eligible, the organization is qualified, the commitment lasts a school year."""
     policy.check_same_agency(employee_agency=employee.agency.code, pilot_agency=pilot.agency.code)
-    policy.check_eligible(bargaining_unit=employee.bargaining_unit, appointment=employee.appointment)
+    policy.check_eligible(
+        bargaining_unit=employee.bargaining_unit, appointment=employee.appointment
+    )
     policy.check_organization_qualified(
         name=organization.name, meets_quality_standards=organization.meets_quality_standards
     )
@@ -173,26 +209,41 @@ def enrollment_create(
     status: str = Enrollment.Status.ACTIVE,
 ) -> Enrollment:
     check_enrollment(
-        employee=employee, pilot=pilot, organization=organization,
-        commitment_starts_on=commitment_starts_on, commitment_ends_on=commitment_ends_on,
+        employee=employee,
+        pilot=pilot,
+        organization=organization,
+        commitment_starts_on=commitment_starts_on,
+        commitment_ends_on=commitment_ends_on,
     )
     with transaction.atomic():
         if Enrollment.objects.filter(employee=employee, pilot=pilot).exists():
             raise ValidationError(
-                {"pilot": f"{employee.employee_number} is already on the {pilot.name} roster; "
-                          "change that line instead."}
+                {
+                    "pilot": f"{employee.employee_number} is already on the {pilot.name} roster; "
+                    "change that line instead."
+                }
             )
         enrollment = Enrollment.objects.create(
-            employee=employee, pilot=pilot, organization=organization,
-            commitment_starts_on=commitment_starts_on, commitment_ends_on=commitment_ends_on,
+            employee=employee,
+            pilot=pilot,
+            organization=organization,
+            commitment_starts_on=commitment_starts_on,
+            commitment_ends_on=commitment_ends_on,
             status=status,
         )
         ledger.record(
-            kind=LedgerEntry.Kind.ENROLLMENT_CREATED, subject=enrollment,
-            agency_id=employee.agency_id, actor=by, employee_id=employee.pk,
-            data={"pilot": pilot.name, "organization": organization.name,
-                  "commitment_starts_on": str(commitment_starts_on),
-                  "commitment_ends_on": str(commitment_ends_on), "status": status},
+            kind=LedgerEntry.Kind.ENROLLMENT_CREATED,
+            subject=enrollment,
+            agency_id=employee.agency_id,
+            actor=by,
+            employee_id=employee.pk,
+            data={
+                "pilot": pilot.name,
+                "organization": organization.name,
+                "commitment_starts_on": str(commitment_starts_on),
+                "commitment_ends_on": str(commitment_ends_on),
+                "status": status,
+            },
         )
     return enrollment
 
@@ -200,14 +251,22 @@ def enrollment_create(
 def enrollment_update(*, by, enrollment: Enrollment, **fields) -> Enrollment:
     merged = {
         name: fields.get(name, getattr(enrollment, name))
-        for name in ("employee", "pilot", "organization", "commitment_starts_on", "commitment_ends_on")
+        for name in (
+            "employee",
+            "pilot",
+            "organization",
+            "commitment_starts_on",
+            "commitment_ends_on",
+        )
     }
     if fields.get("status", enrollment.status) == Enrollment.Status.ACTIVE:
         check_enrollment(**merged)
     with transaction.atomic():
-        if Enrollment.objects.filter(employee=merged["employee"], pilot=merged["pilot"]).exclude(
-            pk=enrollment.pk
-        ).exists():
+        if (
+            Enrollment.objects.filter(employee=merged["employee"], pilot=merged["pilot"])
+            .exclude(pk=enrollment.pk)
+            .exists()
+        ):
             raise ValidationError({"pilot": "The employee is already on that pilot's roster."})
         changed = _changes(enrollment, fields)
         if not changed:
@@ -216,8 +275,11 @@ def enrollment_update(*, by, enrollment: Enrollment, **fields) -> Enrollment:
             setattr(enrollment, name, value)
         enrollment.save()
         ledger.record(
-            kind=LedgerEntry.Kind.ENROLLMENT_UPDATED, subject=enrollment,
-            agency_id=enrollment.employee.agency_id, actor=by,
-            employee_id=enrollment.employee_id, data=changed,
+            kind=LedgerEntry.Kind.ENROLLMENT_UPDATED,
+            subject=enrollment,
+            agency_id=enrollment.employee.agency_id,
+            actor=by,
+            employee_id=enrollment.employee_id,
+            data=changed,
         )
     return enrollment

@@ -70,24 +70,57 @@ def _with_form(modeladmin, request, queryset, form_class, title: str, apply, don
 
 @admin.register(PolicyYear)
 class PolicyYearAdmin(admin.ModelAdmin):
-    list_display = ["year", "cap_hours", "match_ratio", "increment", "daily_total_limit",
-                    "daily_paid_limit", "commitment_months"]
+    list_display = [
+        "year",
+        "cap_hours",
+        "match_ratio",
+        "increment",
+        "daily_total_limit",
+        "daily_paid_limit",
+        "commitment_months",
+    ]
     search_fields = ["year"]
     list_filter = ["cap_hours"]
 
 
 @admin.register(PersonalHours)
 class PersonalHoursAdmin(admin.ModelAdmin):
-    list_display = ["id", "employee", "date", "hours", "source", "organization", "status",
-                    "verified_by_name"]
+    list_display = [
+        "id",
+        "employee",
+        "date",
+        "hours",
+        "source",
+        "organization",
+        "status",
+        "verified_by_name",
+    ]
     list_filter = ["status", "source", "activity", "employee__agency", "organization", "date"]
-    search_fields = ["employee__employee_number", "employee__user__first_name",
-                     "employee__user__last_name", "organization__name", "verified_by_name"]
+    search_fields = [
+        "employee__employee_number",
+        "employee__user__first_name",
+        "employee__user__last_name",
+        "organization__name",
+        "verified_by_name",
+    ]
     list_select_related = ["employee__user", "organization"]
     date_hierarchy = "date"
-    readonly_fields = ["employee", "date", "hours", "source", "organization", "activity", "notes",
-                       "status", "verified_by_name", "verified_on", "reviewed_by", "reviewed_at",
-                       "reason", "created_at"]
+    readonly_fields = [
+        "employee",
+        "date",
+        "hours",
+        "source",
+        "organization",
+        "activity",
+        "notes",
+        "status",
+        "verified_by_name",
+        "verified_on",
+        "reviewed_by",
+        "reviewed_at",
+        "reason",
+        "created_at",
+    ]
     actions = ["verify", "reject"]
 
     def has_add_permission(self, request):
@@ -99,9 +132,15 @@ class PersonalHoursAdmin(admin.ModelAdmin):
     @admin.action(description="Verify selected personal hours")
     def verify(self, request, queryset):
         return _with_form(
-            self, request, queryset, VerifyForm, "Verify personal hours",
+            self,
+            request,
+            queryset,
+            VerifyForm,
+            "Verify personal hours",
             lambda entry, data: services.personal_hours_verify(
-                entry=entry, by=request.user, verified_by_name=data["verified_by_name"],
+                entry=entry,
+                by=request.user,
+                verified_by_name=data["verified_by_name"],
                 verified_on=data["verified_on"],
             ),
             "entries verified",
@@ -110,7 +149,11 @@ class PersonalHoursAdmin(admin.ModelAdmin):
     @admin.action(description="Reject selected personal hours (with a reason)")
     def reject(self, request, queryset):
         return _with_form(
-            self, request, queryset, ReasonForm, "Reject personal hours",
+            self,
+            request,
+            queryset,
+            ReasonForm,
+            "Reject personal hours",
             lambda entry, data: services.personal_hours_reject(
                 entry=entry, by=request.user, reason=data["reason"]
             ),
@@ -120,15 +163,39 @@ class PersonalHoursAdmin(admin.ModelAdmin):
 
 @admin.register(LeaveRequest)
 class LeaveRequestAdmin(admin.ModelAdmin):
-    list_display = ["id", "employee", "date", "hours", "organization", "status", "approver",
-                    "decided_at"]
+    list_display = [
+        "id",
+        "employee",
+        "date",
+        "hours",
+        "organization",
+        "status",
+        "approver",
+        "decided_at",
+    ]
     list_filter = ["status", "employee__agency", "organization", "date"]
-    search_fields = ["employee__employee_number", "employee__user__first_name",
-                     "employee__user__last_name", "organization__name"]
+    search_fields = [
+        "employee__employee_number",
+        "employee__user__first_name",
+        "employee__user__last_name",
+        "organization__name",
+    ]
     list_select_related = ["employee__user", "organization", "approver"]
     date_hierarchy = "date"
-    readonly_fields = ["employee", "date", "hours", "organization", "activity", "notes", "status",
-                       "approver", "decided_at", "reason", "created_at", "updated_at"]
+    readonly_fields = [
+        "employee",
+        "date",
+        "hours",
+        "organization",
+        "activity",
+        "notes",
+        "status",
+        "approver",
+        "decided_at",
+        "reason",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["approve", "deny"]
 
     def has_add_permission(self, request):
@@ -140,7 +207,9 @@ class LeaveRequestAdmin(admin.ModelAdmin):
     @admin.action(description="Approve selected requests")
     def approve(self, request, queryset):
         _run(
-            self, request, queryset,
+            self,
+            request,
+            queryset,
             lambda leave: services.leave_request_approve(request=leave, by=request.user),
             "requests approved",
         )
@@ -148,7 +217,11 @@ class LeaveRequestAdmin(admin.ModelAdmin):
     @admin.action(description="Deny selected requests (with a reason)")
     def deny(self, request, queryset):
         return _with_form(
-            self, request, queryset, ReasonForm, "Deny leave requests",
+            self,
+            request,
+            queryset,
+            ReasonForm,
+            "Deny leave requests",
             lambda leave, data: services.leave_request_deny(
                 request=leave, by=request.user, reason=data["reason"]
             ),
@@ -158,8 +231,14 @@ class LeaveRequestAdmin(admin.ModelAdmin):
 
 @admin.register(Balance)
 class BalanceAdmin(admin.ModelAdmin):
-    list_display = ["employee", "year", "paid_approved", "paid_pending", "personal_verified",
-                    "personal_logged"]
+    list_display = [
+        "employee",
+        "year",
+        "paid_approved",
+        "paid_pending",
+        "personal_verified",
+        "personal_logged",
+    ]
     list_filter = ["year", "employee__agency"]
     search_fields = ["employee__employee_number", "employee__user__last_name"]
     list_select_related = ["employee__user"]
@@ -176,8 +255,17 @@ class BalanceAdmin(admin.ModelAdmin):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "kind", "agency", "employee", "year", "actor", "subject_type",
-                    "subject_id", "reason"]
+    list_display = [
+        "at",
+        "kind",
+        "agency",
+        "employee",
+        "year",
+        "actor",
+        "subject_type",
+        "subject_id",
+        "reason",
+    ]
     list_filter = ["kind", "agency", "year", "at"]
     search_fields = ["employee__employee_number", "actor__username", "reason", "subject_id"]
     list_select_related = ["agency", "employee", "actor"]

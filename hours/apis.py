@@ -29,10 +29,15 @@ from .serializers import (
 )
 
 RULE_ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="A field is malformed, or a policy rule is broken (code names the rule)."),
+    400: OpenApiResponse(
+        ErrorSerializer,
+        description="A field is malformed, or a policy rule is broken (code names the rule).",
+    ),
     403: OpenApiResponse(description="Your role does not allow this action."),
     404: OpenApiResponse(description="Not found, or outside your reach."),
-    409: OpenApiResponse(ErrorSerializer, description="The item is not in a state that allows this."),
+    409: OpenApiResponse(
+        ErrorSerializer, description="The item is not in a state that allows this."
+    ),
 }
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: this year).")
 
@@ -40,18 +45,26 @@ YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (de
 def _own_employee(request) -> Employee:
     roles = roles_of(request.user)
     if not roles.employee_id:
-        raise PermissionDenied("Only a state employee with a profile can log hours or request leave.")
+        raise PermissionDenied(
+            "Only a state employee with a profile can log hours or request leave."
+        )
     return Employee.objects.select_related("user", "agency").get(pk=roles.employee_id)
 
 
 def _scoped(queryset, request):
     return scope_by_agency(
-        queryset, roles_of(request.user), agency_path="employee__agency_id", employee_path="employee_id"
+        queryset,
+        roles_of(request.user),
+        agency_path="employee__agency_id",
+        employee_path="employee_id",
     )
 
 
 class EntryViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
 ):
     def get_object_for_action(self):
         """The object within the user's reach (404 otherwise), for an action to act on."""
@@ -77,7 +90,9 @@ class PersonalHoursViewSet(EntryViewSet):
             employee=_own_employee(self.request), by=self.request.user, **serializer.validated_data
         )
 
-    @extend_schema(request=VerifySerializer, responses={200: PersonalHoursSerializer, **RULE_ERRORS})
+    @extend_schema(
+        request=VerifySerializer, responses={200: PersonalHoursSerializer, **RULE_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         entry = self.get_object()
@@ -86,7 +101,9 @@ class PersonalHoursViewSet(EntryViewSet):
         entry = services.personal_hours_verify(entry=entry, by=request.user, **body.validated_data)
         return Response(PersonalHoursSerializer(entry).data)
 
-    @extend_schema(request=ReasonSerializer, responses={200: PersonalHoursSerializer, **RULE_ERRORS})
+    @extend_schema(
+        request=ReasonSerializer, responses={200: PersonalHoursSerializer, **RULE_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         entry = self.get_object()
@@ -121,7 +138,9 @@ class LeaveRequestViewSet(EntryViewSet):
         leave = service(request=leave, by=request.user, **body.validated_data, **extra)
         return Response(LeaveRequestSerializer(leave).data)
 
-    @extend_schema(request=ApproveSerializer, responses={200: LeaveRequestSerializer, **RULE_ERRORS})
+    @extend_schema(
+        request=ApproveSerializer, responses={200: LeaveRequestSerializer, **RULE_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._act(request, services.leave_request_approve, ApproveSerializer)
@@ -131,7 +150,9 @@ class LeaveRequestViewSet(EntryViewSet):
     def deny(self, request, pk=None):
         return self._act(request, services.leave_request_deny, ReasonSerializer)
 
-    @extend_schema(request=OptionalReasonSerializer, responses={200: LeaveRequestSerializer, **RULE_ERRORS})
+    @extend_schema(
+        request=OptionalReasonSerializer, responses={200: LeaveRequestSerializer, **RULE_ERRORS}
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._act(request, services.leave_request_cancel, OptionalReasonSerializer)
@@ -149,7 +170,10 @@ class LeaveRequestViewSet(EntryViewSet):
     )
     @action(detail=False, methods=["post"], url_path="bulk-approve")
     def bulk_approve(self, request):
-        if not roles_of(request.user).coordinator_agency_ids and not roles_of(request.user).is_admin:
+        if (
+            not roles_of(request.user).coordinator_agency_ids
+            and not roles_of(request.user).is_admin
+        ):
             raise PermissionDenied("Only a pilot coordinator can approve leave.")
         body = BulkApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -164,7 +188,12 @@ class LeaveRequestViewSet(EntryViewSet):
         by_id = {result.id: result.as_dict() for result in results}
         rows = [
             by_id.get(i)
-            or {"id": i, "approved": False, "code": "not_found", "detail": "No such request within your reach."}
+            or {
+                "id": i,
+                "approved": False,
+                "code": "not_found",
+                "detail": "No such request within your reach.",
+            }
             for i in ids
         ]
         approved = sum(1 for row in rows if row["approved"])
@@ -179,8 +208,16 @@ def _balance_row(employee, figures) -> dict:
         "agency": employee.agency.code,
         **{
             name: getattr(figures, name)
-            for name in ("year", "cap", "paid_approved", "paid_pending", "personal_verified",
-                         "personal_awaiting_verification", "paid_available", "in_match")
+            for name in (
+                "year",
+                "cap",
+                "paid_approved",
+                "paid_pending",
+                "personal_verified",
+                "personal_awaiting_verification",
+                "paid_available",
+                "in_match",
+            )
         },
     }
 
@@ -238,6 +275,8 @@ class LedgerViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = LedgerEntry.objects.select_related("agency", "actor")
         return scope_by_agency(
-            queryset, roles_of(self.request.user), agency_path="agency_id", employee_path="employee_id"
+            queryset,
+            roles_of(self.request.user),
+            agency_path="agency_id",
+            employee_path="employee_id",
         )
-

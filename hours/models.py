@@ -29,7 +29,9 @@ class PolicyYear(models.Model):
     increment = models.DecimalField(
         max_digits=4, decimal_places=2, default=policy.DEFAULT_PARAMS.increment
     )
-    daily_total_limit = models.DecimalField(**HOURS, default=policy.DEFAULT_PARAMS.daily_total_limit)
+    daily_total_limit = models.DecimalField(
+        **HOURS, default=policy.DEFAULT_PARAMS.daily_total_limit
+    )
     daily_paid_limit = models.DecimalField(**HOURS, default=policy.DEFAULT_PARAMS.daily_paid_limit)
     commitment_months = models.PositiveSmallIntegerField(
         default=policy.DEFAULT_PARAMS.commitment_months,
@@ -77,7 +79,9 @@ class PersonalHours(models.Model):
     organization = models.ForeignKey(
         MentoringOrganization, on_delete=models.PROTECT, related_name="personal_hours"
     )
-    activity = models.CharField(max_length=12, choices=list(policy.ACTIVITIES.items()), default="mentoring")
+    activity = models.CharField(
+        max_length=12, choices=list(policy.ACTIVITIES.items()), default="mentoring"
+    )
     notes = models.TextField(blank=True, help_text="Never name or describe the young person.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.LOGGED)
     verified_by_name = models.CharField(
@@ -122,7 +126,9 @@ class LeaveRequest(models.Model):
     organization = models.ForeignKey(
         MentoringOrganization, on_delete=models.PROTECT, related_name="leave_requests"
     )
-    activity = models.CharField(max_length=12, choices=list(policy.ACTIVITIES.items()), default="mentoring")
+    activity = models.CharField(
+        max_length=12, choices=list(policy.ACTIVITIES.items()), default="mentoring"
+    )
     notes = models.TextField(blank=True, help_text="Never name or describe the young person.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     approver = models.ForeignKey(
@@ -169,8 +175,12 @@ class Balance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["employee", "year"], name="one_balance_per_year"),
             models.CheckConstraint(
-                condition=Q(paid_approved__gte=0, paid_pending__gte=0, personal_verified__gte=0,
-                            personal_logged__gte=0),
+                condition=Q(
+                    paid_approved__gte=0,
+                    paid_pending__gte=0,
+                    personal_verified__gte=0,
+                    personal_logged__gte=0,
+                ),
                 name="balance_not_negative",
             ),
         ]

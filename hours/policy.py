@@ -93,8 +93,27 @@ def plural_hours(value: Decimal) -> str:
 
 # Units 6, 8 and 18 are not covered by the mentoring-leave provisions.
 COVERED_BARGAINING_UNITS = frozenset(
-    {"1", "2", "3", "4", "5", "7", "9", "10", "11", "12", "13", "14", "15", "16", "17", "19",
-     "20", "21", "excluded"}
+    {
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "7",
+        "9",
+        "10",
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+        "17",
+        "19",
+        "20",
+        "21",
+        "excluded",
+    }
 )
 BARGAINING_UNITS = [str(n) for n in range(1, 22)] + ["excluded"]
 
@@ -245,7 +264,9 @@ def check_enrolled_on(
                 problems.append(violation.detail[0].lower() + violation.detail[1:].rstrip("."))
             else:
                 return
-    raise PolicyViolation(NOT_ENROLLED, "You are not enrolled on that date: " + "; ".join(problems) + ".")
+    raise PolicyViolation(
+        NOT_ENROLLED, "You are not enrolled on that date: " + "; ".join(problems) + "."
+    )
 
 
 # --- Hours and dates ----------------------------------------------------------------------------

@@ -30,7 +30,9 @@ def policy_params(year: int) -> policy.PolicyParams:
 
 
 def policy_params_by_year(years) -> dict[int, policy.PolicyParams]:
-    found = {record.year: record.params for record in PolicyYear.objects.filter(year__in=set(years))}
+    found = {
+        record.year: record.params for record in PolicyYear.objects.filter(year__in=set(years))
+    }
     return {year: found.get(year, policy.DEFAULT_PARAMS) for year in years}
 
 
@@ -87,8 +89,15 @@ class BalanceFigures:
 
     @classmethod
     def from_values(
-        cls, *, employee_id: int, year: int, params: policy.PolicyParams, paid_approved: Decimal,
-        paid_pending: Decimal, personal_verified: Decimal, personal_logged: Decimal,
+        cls,
+        *,
+        employee_id: int,
+        year: int,
+        params: policy.PolicyParams,
+        paid_approved: Decimal,
+        paid_pending: Decimal,
+        personal_verified: Decimal,
+        personal_logged: Decimal,
     ) -> BalanceFigures:
         return cls(
             employee_id=employee_id,
@@ -204,8 +213,10 @@ def recomputed_balances() -> BalanceReport:
     zero = (ZERO,) * 4
     for key in sorted(set(stored) | set(from_ledger) | set(from_entries)):
         have = stored.get(key, zero)
-        for source, other in (("ledger", from_ledger.get(key, zero)),
-                              ("entries", tuple(from_entries.get(key, zero)))):
+        for source, other in (
+            ("ledger", from_ledger.get(key, zero)),
+            ("entries", tuple(from_entries.get(key, zero))),
+        ):
             for name, a, b in zip(FIELDS, have, other, strict=True):
                 if a != b:
                     differences.append(

@@ -19,15 +19,39 @@ class PersonalHoursSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PersonalHours
-        fields = ["id", "employee", "date", "hours", "source", "organization", "activity",
-                  "notes", "status", "verified_by_name", "verified_on", "reviewed_by",
-                  "reviewed_at", "reason", "created_at"]
-        read_only_fields = ["employee", "status", "verified_by_name", "verified_on",
-                            "reviewed_by", "reviewed_at", "reason", "created_at"]
+        fields = [
+            "id",
+            "employee",
+            "date",
+            "hours",
+            "source",
+            "organization",
+            "activity",
+            "notes",
+            "status",
+            "verified_by_name",
+            "verified_on",
+            "reviewed_by",
+            "reviewed_at",
+            "reason",
+            "created_at",
+        ]
+        read_only_fields = [
+            "employee",
+            "status",
+            "verified_by_name",
+            "verified_on",
+            "reviewed_by",
+            "reviewed_at",
+            "reason",
+            "created_at",
+        ]
 
 
 class LeaveRequestSerializer(serializers.ModelSerializer):
-    hours = serializers.DecimalField(**HOURS, help_text="A positive multiple of 0.25, at most 8 a day.")
+    hours = serializers.DecimalField(
+        **HOURS, help_text="A positive multiple of 0.25, at most 8 a day."
+    )
     organization = serializers.PrimaryKeyRelatedField(queryset=MentoringOrganization.objects.all())
     notes = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, help_text=NOTES_HELP
@@ -35,10 +59,30 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LeaveRequest
-        fields = ["id", "employee", "date", "hours", "organization", "activity", "notes",
-                  "status", "approver", "decided_at", "reason", "created_at", "updated_at"]
-        read_only_fields = ["employee", "status", "approver", "decided_at", "reason",
-                            "created_at", "updated_at"]
+        fields = [
+            "id",
+            "employee",
+            "date",
+            "hours",
+            "organization",
+            "activity",
+            "notes",
+            "status",
+            "approver",
+            "decided_at",
+            "reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "employee",
+            "status",
+            "approver",
+            "decided_at",
+            "reason",
+            "created_at",
+            "updated_at",
+        ]
 
 
 class VerifySerializer(serializers.Serializer):
@@ -102,9 +146,23 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LedgerEntry
-        fields = ["id", "at", "actor", "agency", "employee", "year", "kind", "subject_type",
-                  "subject_id", "reason", "data", "d_paid_approved", "d_paid_pending",
-                  "d_personal_verified", "d_personal_logged"]
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "agency",
+            "employee",
+            "year",
+            "kind",
+            "subject_type",
+            "subject_id",
+            "reason",
+            "data",
+            "d_paid_approved",
+            "d_paid_pending",
+            "d_personal_verified",
+            "d_personal_logged",
+        ]
         read_only_fields = fields
 
 

@@ -33,7 +33,9 @@ ZERO = Decimal("0")
 
 
 def _lock_year(*, employee_id: int, year: int) -> Balance:
-    balance, _ = Balance.objects.select_for_update().get_or_create(employee_id=employee_id, year=year)
+    balance, _ = Balance.objects.select_for_update().get_or_create(
+        employee_id=employee_id, year=year
+    )
     return balance
 
 
@@ -83,11 +85,17 @@ def _check_coordinates(*, employee: Employee, by, action: str) -> None:
 
 
 def _check_mentoring_allowed(
-    *, employee: Employee, organization: MentoringOrganization, on: dt.date, activity: str,
+    *,
+    employee: Employee,
+    organization: MentoringOrganization,
+    on: dt.date,
+    activity: str,
     params: policy.PolicyParams,
 ) -> None:
     """The rules shared by personal hours and paid leave, in the order a person fixes them."""
-    policy.check_eligible(bargaining_unit=employee.bargaining_unit, appointment=employee.appointment)
+    policy.check_eligible(
+        bargaining_unit=employee.bargaining_unit, appointment=employee.appointment
+    )
     policy.check_activity(activity=activity)
     policy.check_organization_qualified(
         name=organization.name, meets_quality_standards=organization.meets_quality_standards
@@ -100,9 +108,7 @@ def _check_mentoring_allowed(
 def _notify(employee: Employee, subject: str, body: str) -> None:
     address = employee.user.email
     if address:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, None, [address], fail_silently=True)
-        )
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
 
 
 # --- Personal hours -----------------------------------------------------------------------------
@@ -133,16 +139,29 @@ def personal_hours_log(
         balance = _lock_year(employee_id=employee.pk, year=date.year)
         paid, personal = selectors.hours_on_date(employee_id=employee.pk, on=date)
         policy.check_daily_limits(
-            on=date, hours=hours, paid=False, paid_that_day=paid, personal_that_day=personal,
+            on=date,
+            hours=hours,
+            paid=False,
+            paid_that_day=paid,
+            personal_that_day=personal,
             params=params,
         )
         entry = PersonalHours.objects.create(
-            employee=employee, date=date, hours=hours, source=source, organization=organization,
-            activity=activity, notes=notes,
+            employee=employee,
+            date=date,
+            hours=hours,
+            source=source,
+            organization=organization,
+            activity=activity,
+            notes=notes,
         )
         _change(
-            balance=balance, kind=LedgerEntry.Kind.PERSONAL_LOGGED, subject=entry,
-            employee=employee, actor=by, data={"date": date.isoformat(), "hours": str(hours)},
+            balance=balance,
+            kind=LedgerEntry.Kind.PERSONAL_LOGGED,
+            subject=entry,
+            employee=employee,
+            actor=by,
+            data={"date": date.isoformat(), "hours": str(hours)},
             personal_logged=hours,
         )
     return entry
@@ -161,8 +180,10 @@ def personal_hours_verify(
     _check_coordinates(employee=employee, by=by, action="verify")
     if not verified_by_name.strip():
         raise ValidationError(
-            {"verified_by_name": "Name the person at the mentoring organization who verified "
-             "these hours."}
+            {
+                "verified_by_name": "Name the person at the mentoring organization who verified "
+                "these hours."
+            }
         )
     verified_on = verified_on or selectors.today()
     with transaction.atomic():
@@ -176,10 +197,17 @@ def personal_hours_verify(
         entry.reviewed_at = timezone.now()
         entry.save()
         _change(
-            balance=balance, kind=LedgerEntry.Kind.PERSONAL_VERIFIED, subject=entry,
-            employee=employee, actor=by,
-            data={"verified_by_name": entry.verified_by_name, "verified_on": verified_on.isoformat()},
-            personal_logged=-entry.hours, personal_verified=entry.hours,
+            balance=balance,
+            kind=LedgerEntry.Kind.PERSONAL_VERIFIED,
+            subject=entry,
+            employee=employee,
+            actor=by,
+            data={
+                "verified_by_name": entry.verified_by_name,
+                "verified_on": verified_on.isoformat(),
+            },
+            personal_logged=-entry.hours,
+            personal_verified=entry.hours,
         )
     return entry
 
@@ -201,18 +229,26 @@ def personal_hours_reject(*, entry: PersonalHours, by, reason: str) -> PersonalH
         entry.reviewed_at = timezone.now()
         entry.save()
         deltas = (
-            {"personal_verified": -entry.hours} if was_verified else {"personal_logged": -entry.hours}
+            {"personal_verified": -entry.hours}
+            if was_verified
+            else {"personal_logged": -entry.hours}
         )
         _change(
-            balance=balance, kind=LedgerEntry.Kind.PERSONAL_REJECTED, subject=entry,
-            employee=employee, actor=by, reason=entry.reason,
-            data={"was_verified": was_verified}, **deltas,
+            balance=balance,
+            kind=LedgerEntry.Kind.PERSONAL_REJECTED,
+            subject=entry,
+            employee=employee,
+            actor=by,
+            reason=entry.reason,
+            data={"was_verified": was_verified},
+            **deltas,
         )
     _notify(
         employee,
         "Your personal mentoring hours were not accepted",
         f"Your {policy.plural_hours(entry.hours)} of personal mentoring on "
-        f"{entry.date:%B %-d, %Y} were rejected by your pilot coordinator.\n\nReason: {entry.reason}",
+        f"{entry.date:%B %-d, %Y} were rejected by your pilot coordinator.\n\n"
+        f"Reason: {entry.reason}",
     )
     return entry
 
@@ -221,8 +257,15 @@ def personal_hours_reject(*, entry: PersonalHours, by, reason: str) -> PersonalH
 
 
 def _check_paid_leave(
-    *, employee: Employee, organization: MentoringOrganization, on: dt.date, hours: Decimal,
-    activity: str, balance: Balance, committed: Decimal, today: dt.date,
+    *,
+    employee: Employee,
+    organization: MentoringOrganization,
+    on: dt.date,
+    hours: Decimal,
+    activity: str,
+    balance: Balance,
+    committed: Decimal,
+    today: dt.date,
     exclude_leave_id: int | None = None,
 ) -> None:
     """Every rule of a paid-leave request; called when it is made and again when approved."""
@@ -240,8 +283,11 @@ def _check_paid_leave(
     )
     policy.check_annual_cap(year=on.year, hours=hours, committed=committed, params=params)
     policy.check_match(
-        year=on.year, hours=hours, committed=committed,
-        personal_verified=balance.personal_verified, params=params,
+        year=on.year,
+        hours=hours,
+        committed=committed,
+        personal_verified=balance.personal_verified,
+        params=params,
     )
 
 
@@ -261,16 +307,30 @@ def leave_request_create(
     with transaction.atomic():
         balance = _lock_year(employee_id=employee.pk, year=date.year)
         _check_paid_leave(
-            employee=employee, organization=organization, on=date, hours=hours, activity=activity,
-            balance=balance, committed=balance.paid_approved + balance.paid_pending, today=today,
+            employee=employee,
+            organization=organization,
+            on=date,
+            hours=hours,
+            activity=activity,
+            balance=balance,
+            committed=balance.paid_approved + balance.paid_pending,
+            today=today,
         )
         request = LeaveRequest.objects.create(
-            employee=employee, date=date, hours=hours, organization=organization,
-            activity=activity, notes=notes,
+            employee=employee,
+            date=date,
+            hours=hours,
+            organization=organization,
+            activity=activity,
+            notes=notes,
         )
         _change(
-            balance=balance, kind=LedgerEntry.Kind.LEAVE_REQUESTED, subject=request,
-            employee=employee, actor=by, data={"date": date.isoformat(), "hours": str(hours)},
+            balance=balance,
+            kind=LedgerEntry.Kind.LEAVE_REQUESTED,
+            subject=request,
+            employee=employee,
+            actor=by,
+            data={"date": date.isoformat(), "hours": str(hours)},
             paid_pending=hours,
         )
     return request
@@ -308,9 +368,15 @@ def leave_request_approve(
         balance, request = _locked_request(request)
         _require_status(request, LeaveRequest.Status.PENDING, action="approved")
         _check_paid_leave(
-            employee=request.employee, organization=request.organization, on=request.date,
-            hours=request.hours, activity=request.activity, balance=balance,
-            committed=balance.paid_approved, today=today, exclude_leave_id=request.pk,
+            employee=request.employee,
+            organization=request.organization,
+            on=request.date,
+            hours=request.hours,
+            activity=request.activity,
+            balance=balance,
+            committed=balance.paid_approved,
+            today=today,
+            exclude_leave_id=request.pk,
         )
         request.status = LeaveRequest.Status.APPROVED
         request.approver = by
@@ -318,9 +384,14 @@ def leave_request_approve(
         request.reason = note.strip()
         request.save()
         _change(
-            balance=balance, kind=LedgerEntry.Kind.LEAVE_APPROVED, subject=request,
-            employee=request.employee, actor=by, reason=request.reason,
-            paid_pending=-request.hours, paid_approved=request.hours,
+            balance=balance,
+            kind=LedgerEntry.Kind.LEAVE_APPROVED,
+            subject=request,
+            employee=request.employee,
+            actor=by,
+            reason=request.reason,
+            paid_pending=-request.hours,
+            paid_approved=request.hours,
         )
     _notify(
         request.employee,
@@ -345,8 +416,12 @@ def leave_request_deny(*, request: LeaveRequest, by, reason: str) -> LeaveReques
         request.reason = reason.strip()
         request.save()
         _change(
-            balance=balance, kind=LedgerEntry.Kind.LEAVE_DENIED, subject=request,
-            employee=request.employee, actor=by, reason=request.reason,
+            balance=balance,
+            kind=LedgerEntry.Kind.LEAVE_DENIED,
+            subject=request,
+            employee=request.employee,
+            actor=by,
+            reason=request.reason,
             paid_pending=-request.hours,
         )
     _notify(
@@ -383,9 +458,14 @@ def leave_request_cancel(
             {"paid_approved": -request.hours} if was_approved else {"paid_pending": -request.hours}
         )
         _change(
-            balance=balance, kind=LedgerEntry.Kind.LEAVE_CANCELLED, subject=request,
-            employee=request.employee, actor=by, reason=request.reason,
-            data={"was_approved": was_approved}, **deltas,
+            balance=balance,
+            kind=LedgerEntry.Kind.LEAVE_CANCELLED,
+            subject=request,
+            employee=request.employee,
+            actor=by,
+            reason=request.reason,
+            data={"was_approved": was_approved},
+            **deltas,
         )
     return request
 
@@ -402,8 +482,12 @@ def leave_request_reverse(*, request: LeaveRequest, by, reason: str) -> LeaveReq
         request.reason = reason.strip()
         request.save()
         _change(
-            balance=balance, kind=LedgerEntry.Kind.LEAVE_REVERSED, subject=request,
-            employee=request.employee, actor=by, reason=request.reason,
+            balance=balance,
+            kind=LedgerEntry.Kind.LEAVE_REVERSED,
+            subject=request,
+            employee=request.employee,
+            actor=by,
+            reason=request.reason,
             paid_approved=-request.hours,
         )
     _notify(

@@ -17,7 +17,9 @@ def year_param(request, *, default: int | None = None) -> int:
     try:
         year = int(raw)
     except ValueError:
-        raise ValidationError({"year": f"{raw[:20]!r} is not a year; use four digits, e.g. 2026."}) from None
+        raise ValidationError(
+            {"year": f"{raw[:20]!r} is not a year; use four digits, e.g. 2026."}
+        ) from None
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationError({"year": f"The year must be between {MIN_YEAR} and {MAX_YEAR}."})
     return year

@@ -12,8 +12,8 @@ from agencies.apis import (
     AgencyViewSet,
     EmployeeViewSet,
     EnrollmentViewSet,
-    MentoringOrganizationViewSet,
     MeApi,
+    MentoringOrganizationViewSet,
     PilotViewSet,
 )
 from hours.apis import BalanceViewSet, LeaveRequestViewSet, LedgerViewSet, PersonalHoursViewSet

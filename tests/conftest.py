@@ -142,8 +142,12 @@ def verified_hours(coordinator, day):
 
     def make(employee, hours, n: int = 0):
         entry = services.personal_hours_log(
-            employee=employee, by=employee.user, date=day(n), hours=Decimal(str(hours)),
-            source="non_working_time", organization=employee.enrollments.first().organization,
+            employee=employee,
+            by=employee.user,
+            date=day(n),
+            hours=Decimal(str(hours)),
+            source="non_working_time",
+            organization=employee.enrollments.first().organization,
         )
         return services.personal_hours_verify(
             entry=entry, by=coordinator, verified_by_name="Program Office"

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from agencies import services as roster
-from agencies.models import Agency, Employee, MentoringOrganization, Pilot, Role
+from agencies.models import Agency, Employee, MentoringOrganization, Role
 from hours import services
 from hours.errors import NotAllowed, StateConflict
 from hours.models import LeaveRequest, PersonalHours
@@ -42,12 +42,58 @@ ORGANIZATIONS = [
     ("Metro Community Ministries", True, "Youth Programs", "youth@metro.example.org"),
     ("Peacemakers Inc.", False, "Front Office", "office@peacemakers.example.org"),
 ]
-FIRST = ["Maria", "James", "Linh", "Carlos", "Aisha", "Robert", "Priya", "Daniel", "Grace",
-         "Miguel", "Hannah", "Tomas", "Keisha", "Arjun", "Sofia", "Ethan", "Mei", "Jorge",
-         "Fatima", "Samuel", "Elena", "David", "Rosa", "Kevin"]
-LAST = ["Garcia", "Nguyen", "Johnson", "Martinez", "Patel", "Kim", "Lopez", "Williams", "Chen",
-        "Hernandez", "Brown", "Singh", "Rodriguez", "Davis", "Tran", "Wilson", "Gonzalez", "Lee",
-        "Ramirez", "Anderson", "Flores", "Thomas", "Rivera", "Moore"]
+FIRST = [
+    "Maria",
+    "James",
+    "Linh",
+    "Carlos",
+    "Aisha",
+    "Robert",
+    "Priya",
+    "Daniel",
+    "Grace",
+    "Miguel",
+    "Hannah",
+    "Tomas",
+    "Keisha",
+    "Arjun",
+    "Sofia",
+    "Ethan",
+    "Mei",
+    "Jorge",
+    "Fatima",
+    "Samuel",
+    "Elena",
+    "David",
+    "Rosa",
+    "Kevin",
+]
+LAST = [
+    "Garcia",
+    "Nguyen",
+    "Johnson",
+    "Martinez",
+    "Patel",
+    "Kim",
+    "Lopez",
+    "Williams",
+    "Chen",
+    "Hernandez",
+    "Brown",
+    "Singh",
+    "Rodriguez",
+    "Davis",
+    "Tran",
+    "Wilson",
+    "Gonzalez",
+    "Lee",
+    "Ramirez",
+    "Anderson",
+    "Flores",
+    "Thomas",
+    "Rivera",
+    "Moore",
+]
 
 
 class Command(BaseCommand):
@@ -58,23 +104,28 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already loaded; nothing changed.")
         else:
             # The demo people are not real: send them no email.
-            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-                with transaction.atomic():
-                    self._load()
+            dummy = "django.core.mail.backends.dummy.EmailBackend"
+            with override_settings(EMAIL_BACKEND=dummy), transaction.atomic():
+                self._load()
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(
-            "\nDemo logins (password for all: %s):\n"
+            f"\nDemo logins (password for all: {DEMO_PASSWORD}):\n"
             "  admin            administrator (Django admin at /admin/)\n"
             "  dot.coordinator  pilot coordinator, DOT (Caltrans)\n"
             "  dph.coordinator  pilot coordinator, DPH\n"
             "  workgroup        SEM workgroup member (reads everything)\n"
             "  dot.employee     employee mentor at DOT\n"
-            "  dph.employee     employee mentor at DPH\n" % DEMO_PASSWORD
+            "  dph.employee     employee mentor at DPH\n"
         )
 
     def _user(self, username: str, first: str, last: str, **extra):
-        user = User(username=username, first_name=first, last_name=last,
-                    email=f"{username}@example.ca.gov", **extra)
+        user = User(
+            username=username,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@example.ca.gov",
+            **extra,
+        )
         user.set_password(DEMO_PASSWORD)
         user.save()
         return user
@@ -97,8 +148,12 @@ class Command(BaseCommand):
         qualified = [org for org in orgs if org.meets_quality_standards]
         pilots = {
             code: roster.pilot_create(
-                by=admin, agency=agencies[code], name=f"{code} Mentoring Pilot {year}",
-                starts_on=dt.date(year, 1, 1), ends_on=dt.date(year, 12, 31), status="active",
+                by=admin,
+                agency=agencies[code],
+                name=f"{code} Mentoring Pilot {year}",
+                starts_on=dt.date(year, 1, 1),
+                ends_on=dt.date(year, 12, 31),
+                status="active",
             )
             for code in ("DOT", "DPH")
         }
@@ -108,15 +163,24 @@ class Command(BaseCommand):
         number = iter(range(100001, 200000))
         names = iter(zip(FIRST, LAST, strict=True))
 
-        def employee(agency: str, username: str | None = None, unit: str = "1",
-                     appointment: str = "permanent") -> Employee:
+        def employee(
+            agency: str,
+            username: str | None = None,
+            unit: str = "1",
+            appointment: str = "permanent",
+        ) -> Employee:
             first, last = next(names)
             emp_number = str(next(number))
             person = roster.employee_create(
-                by=admin, agency=agencies[agency], employee_number=emp_number,
-                first_name=first, last_name=last,
+                by=admin,
+                agency=agencies[agency],
+                employee_number=emp_number,
+                first_name=first,
+                last_name=last,
                 email=f"{(username or emp_number)}@example.ca.gov",
-                bargaining_unit=unit, appointment=appointment, username=username or "",
+                bargaining_unit=unit,
+                appointment=appointment,
+                username=username or "",
             )
             person.user.set_password(DEMO_PASSWORD)
             person.user.save(update_fields=["password"])
@@ -126,21 +190,27 @@ class Command(BaseCommand):
         coordinators = {}
         for code in ("DOT", "DPH"):
             coordinator = employee(code, f"{code.lower()}.coordinator", unit="excluded")
-            Role.objects.create(user=coordinator.user, kind=Role.Kind.COORDINATOR,
-                                agency=agencies[code])
+            Role.objects.create(
+                user=coordinator.user, kind=Role.Kind.COORDINATOR, agency=agencies[code]
+            )
             coordinators[code] = coordinator.user
             people[code].append(coordinator)
             people[code].append(employee(code, f"{code.lower()}.employee", unit="1"))
             for unit in ("2", "4", "9", "12", "17", "19"):
                 people[code].append(employee(code, unit=unit))
         # Not eligible: unit 6, a retired annuitant, and a DHCS employee with no pilot yet.
-        ineligible = [employee("DOT", unit="6"), employee("DPH", unit="4", appointment="retired_annuitant")]
+        ineligible = [
+            employee("DOT", unit="6"),
+            employee("DPH", unit="4", appointment="retired_annuitant"),
+        ]
         employee("DHCS", unit="1")
 
         for code, members in people.items():
             for person in members:
                 roster.enrollment_create(
-                    by=coordinators[code], employee=person, pilot=pilots[code],
+                    by=coordinators[code],
+                    employee=person,
+                    pilot=pilots[code],
                     organization=rng.choice(qualified),
                     commitment_starts_on=dt.date(year, 1, 1),
                     commitment_ends_on=dt.date(year, 12, 31),
@@ -167,9 +237,13 @@ class Command(BaseCommand):
             hours = Decimal(rng.choice(["1.5", "2", "2.5", "3", "4"]))
             try:
                 entry = services.personal_hours_log(
-                    employee=person, by=person.user, date=day, hours=hours,
+                    employee=person,
+                    by=person.user,
+                    date=day,
+                    hours=hours,
                     source=rng.choice(["non_working_time", "non_working_time", "vacation", "cto"]),
-                    organization=org, notes="Weekly session at the school site.",
+                    organization=org,
+                    notes="Weekly session at the school site.",
                     today=on_day,
                 )
             except PolicyViolation:
@@ -178,12 +252,16 @@ class Command(BaseCommand):
             roll = rng.random()
             if roll < 0.8:
                 services.personal_hours_verify(
-                    entry=entry, by=reviewer, verified_by_name=f"{org.contact_name}, {org.name}",
+                    entry=entry,
+                    by=reviewer,
+                    verified_by_name=f"{org.contact_name}, {org.name}",
                     verified_on=min(on_day, day + dt.timedelta(days=7)),
                 )
             elif roll < 0.88:
                 services.personal_hours_reject(
-                    entry=entry, by=reviewer, reason="The organization has no record of this session."
+                    entry=entry,
+                    by=reviewer,
+                    reason="The organization has no record of this session.",
                 )
         self._requests_of(person, reviewer, rng, on_day, org)
 
@@ -200,7 +278,11 @@ class Command(BaseCommand):
             try:
                 made.append(
                     services.leave_request_create(
-                        employee=person, by=person.user, date=day, hours=hours, organization=org,
+                        employee=person,
+                        by=person.user,
+                        date=day,
+                        hours=hours,
+                        organization=org,
                         today=on_day,
                     )
                 )
@@ -212,7 +294,8 @@ class Command(BaseCommand):
                     continue  # the newest stays pending
                 if position == 1 and rng.random() < 0.3:
                     services.leave_request_deny(
-                        request=request, by=reviewer,
+                        request=request,
+                        by=reviewer,
                         reason="Staffing is short that week; please pick another date.",
                     )
                     continue
@@ -224,7 +307,8 @@ class Command(BaseCommand):
                 services.leave_request_approve(request=request, by=reviewer, today=on_day)
                 if position == 3 and rng.random() < 0.2 and request.date <= on_day:
                     services.leave_request_reverse(
-                        request=request, by=reviewer,
+                        request=request,
+                        by=reviewer,
                         reason="Timesheet shows a regular workday; leave not taken.",
                     )
             except (PolicyViolation, StateConflict, NotAllowed):
@@ -234,6 +318,7 @@ class Command(BaseCommand):
             entry = person.personal_hours.filter(status=PersonalHours.Status.VERIFIED).first()
             if entry:
                 services.personal_hours_reject(
-                    entry=entry, by=reviewer,
+                    entry=entry,
+                    by=reviewer,
                     reason="The organization corrected its records: this session was cancelled.",
                 )

@@ -3,7 +3,6 @@ with the stored balances. Exits 1 if anything differs."""
 
 from __future__ import annotations
 
-
 from django.core.management.base import BaseCommand, CommandError
 
 from hours.selectors import recomputed_balances
@@ -23,5 +22,3 @@ class Command(BaseCommand):
         if report.differences:
             raise CommandError(f"{len(report.differences)} difference(s) found.")
         self.stdout.write(self.style.SUCCESS("All balances agree."))
-
-
