@@ -19,7 +19,6 @@ from agencies import services as roster
 from agencies.models import Agency, Employee, MentoringOrganization, Role
 from hours import services
 from hours.errors import NotAllowed, StateConflict
-from hours.models import LeaveRequest, PersonalHours
 from hours.policy import PolicyViolation
 from hours.selectors import balance_for, today
 
@@ -198,11 +197,10 @@ class Command(BaseCommand):
             people[code].append(employee(code, f"{code.lower()}.employee", unit="1"))
             for unit in ("2", "4", "9", "12", "17", "19"):
                 people[code].append(employee(code, unit=unit))
-        # Not eligible: unit 6, a retired annuitant, and a DHCS employee with no pilot yet.
-        ineligible = [
-            employee("DOT", unit="6"),
-            employee("DPH", unit="4", appointment="retired_annuitant"),
-        ]
+        # On file but never on a roster: two who are not eligible (unit 6, a retired
+        # annuitant) and a DHCS employee, whose agency has no pilot yet.
+        employee("DOT", unit="6")
+        employee("DPH", unit="4", appointment="retired_annuitant")
         employee("DHCS", unit="1")
 
         for code, members in people.items():
@@ -215,47 +213,96 @@ class Command(BaseCommand):
                     commitment_starts_on=dt.date(year, 1, 1),
                     commitment_ends_on=dt.date(year, 12, 31),
                 )
-        del ineligible  # on the employee list, never on a roster
 
         for code, members in people.items():
             for index, person in enumerate(members):
-                self._year_of(person, coordinators[code], admin, index, rng, on_day, qualified)
+                self._year_of(person, coordinators[code], admin, index, rng, on_day)
 
-    def _year_of(self, person, coordinator, admin, index, rng, on_day, qualified) -> None:
-        """A realistic spread: some have used their 40 hours, some have just begun."""
+    def _year_of(self, person, coordinator, admin, index, rng, on_day) -> None:
+        """A realistic spread: one mentor has used all 40 hours, one year is out of match
+        after a correction, and every status of hours and requests appears."""
         # A coordinator's own hours are verified and approved by the administrator.
         reviewer = admin if person.user_id == coordinator.pk else coordinator
         org = person.enrollments.first().organization
-        year_start = dt.date(on_day.year, 1, 1)
-        span = max(1, (on_day - year_start).days)
-        target = [44, 40, 30, 24, 16, 10, 6, 2][index % 8]
-        logged = Decimal("0")
-        attempts = 0
-        while logged < target and attempts < 200:
-            attempts += 1
-            day = year_start + dt.timedelta(days=rng.randrange(span + 1))
-            hours = Decimal(rng.choice(["1.5", "2", "2.5", "3", "4"]))
+        days = _days_until(on_day)
+        username = person.user.username
+
+        def log(day, hours, verify=True):
             try:
                 entry = services.personal_hours_log(
                     employee=person,
                     by=person.user,
                     date=day,
-                    hours=hours,
+                    hours=Decimal(hours),
                     source=rng.choice(["non_working_time", "non_working_time", "vacation", "cto"]),
                     organization=org,
                     notes="Weekly session at the school site.",
                     today=on_day,
                 )
             except PolicyViolation:
+                return None
+            if verify:
+                services.personal_hours_verify(
+                    entry=entry,
+                    by=reviewer,
+                    verified_by_name=f"{org.contact_name}, {org.name}",
+                    verified_on=min(on_day, day + dt.timedelta(days=7)),
+                )
+            return entry
+
+        def request(day, hours):
+            try:
+                return services.leave_request_create(
+                    employee=person,
+                    by=person.user,
+                    date=day,
+                    hours=Decimal(hours),
+                    organization=org,
+                    today=on_day,
+                )
+            except PolicyViolation:
+                return None
+
+        def approve(leave):
+            if leave is not None:
+                services.leave_request_approve(request=leave, by=reviewer, today=on_day)
+
+        if username == "dot.employee":
+            # The whole year used: 44 verified personal hours, 40 approved paid hours.
+            for n in range(11):
+                log(days[(n * 2) % len(days)], "4")
+            for n in range(10):
+                approve(request(days[(n * 2 + 1) % len(days)], "4"))
+            return
+        if username == "dph.employee":
+            # Out of match: 20 hours approved, then one verified session is withdrawn.
+            entries = [log(days[(n * 3) % len(days)], "4") for n in range(5)]
+            for n in range(5):
+                approve(request(days[(n * 3 + 1) % len(days)], "4"))
+            if entries[0] is not None:
+                services.personal_hours_reject(
+                    entry=entries[0],
+                    by=reviewer,
+                    reason="The organization corrected its records: this session was cancelled.",
+                )
+            return
+
+        target = [30, 24, 16, 10, 6, 2, 8, 12][index % 8]
+        logged = Decimal("0")
+        for _attempt in range(60):
+            if logged >= target:
+                break
+            entry = log(rng.choice(days), rng.choice(["1.5", "2", "2.5", "3"]), verify=False)
+            if entry is None:
                 continue
-            logged += hours
+            logged += entry.hours
             roll = rng.random()
             if roll < 0.8:
                 services.personal_hours_verify(
                     entry=entry,
                     by=reviewer,
                     verified_by_name=f"{org.contact_name}, {org.name}",
-                    verified_on=min(on_day, day + dt.timedelta(days=7)),
+                    verified_on=on_day,
                 )
             elif roll < 0.88:
                 services.personal_hours_reject(
@@ -263,62 +310,46 @@ class Command(BaseCommand):
                     by=reviewer,
                     reason="The organization has no record of this session.",
                 )
-        self._requests_of(person, reviewer, rng, on_day, org)
-
-    def _requests_of(self, person, reviewer, rng, on_day, org) -> None:
-        year_start = dt.date(on_day.year, 1, 1)
-        span = max(1, (on_day - year_start).days)
-        made: list[LeaveRequest] = []
-        for _ in range(12):
+        made = []
+        for _attempt in range(6):
             available = balance_for(employee_id=person.pk, year=on_day.year).paid_available
             if available <= 0:
                 break
-            hours = min(available, Decimal(rng.choice(["2", "3", "4", "4"])))
-            day = year_start + dt.timedelta(days=rng.randrange(span + 1))
+            leave = request(rng.choice(days), min(available, Decimal(rng.choice(["2", "3", "4"]))))
+            if leave is not None:
+                made.append(leave)
+        for position, leave in enumerate(made):
+            if position == len(made) - 1 and position >= 1:
+                continue  # the newest stays pending
             try:
-                made.append(
-                    services.leave_request_create(
-                        employee=person,
-                        by=person.user,
-                        date=day,
-                        hours=hours,
-                        organization=org,
-                        today=on_day,
-                    )
-                )
-            except PolicyViolation:
-                continue
-        for position, request in enumerate(made):
-            try:
-                if position == len(made) - 1 and position >= 2:
-                    continue  # the newest stays pending
-                if position == 1 and rng.random() < 0.3:
+                if position == 1 and index % 3 == 0:
                     services.leave_request_deny(
-                        request=request,
+                        request=leave,
                         by=reviewer,
                         reason="Staffing is short that week; please pick another date.",
                     )
-                    continue
-                if position == 2 and rng.random() < 0.25:
+                elif position == 0 and index % 4 == 1:
                     services.leave_request_cancel(
-                        request=request, by=person.user, reason="Session moved.", today=on_day
+                        request=leave, by=person.user, reason="Session moved.", today=on_day
                     )
-                    continue
-                services.leave_request_approve(request=request, by=reviewer, today=on_day)
-                if position == 3 and rng.random() < 0.2 and request.date <= on_day:
-                    services.leave_request_reverse(
-                        request=request,
-                        by=reviewer,
-                        reason="Timesheet shows a regular workday; leave not taken.",
-                    )
+                else:
+                    approve(leave)
+                    if position == 0 and index % 4 == 2 and leave.date <= on_day:
+                        services.leave_request_reverse(
+                            request=leave,
+                            by=reviewer,
+                            reason="Timesheet shows a regular workday; leave not taken.",
+                        )
             except (PolicyViolation, StateConflict, NotAllowed):
                 continue
-        # One year out of match: a verified session turns out not to have happened.
-        if person.user.username == "dph.employee":
-            entry = person.personal_hours.filter(status=PersonalHours.Status.VERIFIED).first()
-            if entry:
-                services.personal_hours_reject(
-                    entry=entry,
-                    by=reviewer,
-                    reason="The organization corrected its records: this session was cancelled.",
-                )
+
+
+def _days_until(on_day: dt.date) -> list[dt.date]:
+    """Weekdays and Saturdays of this year up to today, at least one day."""
+    start = dt.date(on_day.year, 1, 1)
+    days = [
+        start + dt.timedelta(days=n)
+        for n in range((on_day - start).days + 1)
+        if (start + dt.timedelta(days=n)).weekday() != 6
+    ]
+    return days or [on_day]
