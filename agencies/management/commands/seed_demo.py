@@ -115,6 +115,7 @@ class Command(BaseCommand):
             "  workgroup        SEM workgroup member (reads everything)\n"
             "  dot.employee     employee mentor at DOT\n"
             "  dph.employee     employee mentor at DPH\n"
+            "  dot.newmentor    employee at DOT, just enrolled, no hours yet\n"
         )
 
     def _user(self, username: str, first: str, last: str, **extra):
@@ -197,6 +198,8 @@ class Command(BaseCommand):
             people[code].append(employee(code, f"{code.lower()}.employee", unit="1"))
             for unit in ("2", "4", "9", "12", "17", "19"):
                 people[code].append(employee(code, unit=unit))
+        # Just joined the DOT roster, with no hours yet: the README's walkthrough starts here.
+        people["DOT"].append(employee("DOT", "dot.newmentor", unit="7"))
         # On file but never on a roster: two who are not eligible (unit 6, a retired
         # annuitant) and a DHCS employee, whose agency has no pilot yet.
         employee("DOT", unit="6")
@@ -226,6 +229,8 @@ class Command(BaseCommand):
         org = person.enrollments.first().organization
         days = _days_until(on_day)
         username = person.user.username
+        if username == "dot.newmentor":
+            return
 
         def log(day, hours, verify=True):
             try:
