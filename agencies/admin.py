@@ -1,8 +1,33 @@
+"""The admin for agencies, organizations and the rosters.
+
+Pilots, employees and roster lines are written through the same services as the API, so the
+admin follows the same rules and leaves the same ledger entries. Nothing on a roster is deleted.
+"""
+
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.urls import path
 
+from hours.policy import PolicyViolation
+
+from . import services
 from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
+from .roster_admin import roster_import_view
+
+
+def _changed(form) -> dict:
+    return {name: form.cleaned_data[name] for name in form.changed_data}
+
+
+class RosterAdmin(admin.ModelAdmin):
+    """Roster data: saved through the services; never deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Agency)
@@ -19,16 +44,88 @@ class MentoringOrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "contact_name", "contact_email"]
 
 
+class PilotForm(forms.ModelForm):
+    """The service's checks, as form errors: a name used once per agency, dates in order."""
+
+    class Meta:
+        model = Pilot
+        fields = ["agency", "name", "starts_on", "ends_on", "status"]
+
+    def clean(self):
+        data = super().clean()
+        agency = data.get("agency") or getattr(self.instance, "agency", None)
+        name, starts_on, ends_on = data.get("name"), data.get("starts_on"), data.get("ends_on")
+        if (
+            agency
+            and name
+            and Pilot.objects.filter(agency=agency, name=name).exclude(pk=self.instance.pk).exists()
+        ):
+            self.add_error("name", f"{agency.code} already has a pilot named {name!r}.")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "A pilot must end on or after the day it starts.")
+        return data
+
+
 @admin.register(Pilot)
-class PilotAdmin(admin.ModelAdmin):
+class PilotAdmin(RosterAdmin):
+    form = PilotForm
     list_display = ["name", "agency", "starts_on", "ends_on", "status"]
     list_filter = ["status", "agency"]
     search_fields = ["name", "agency__code", "agency__name"]
+    list_select_related = ["agency"]
     date_hierarchy = "starts_on"
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["agency"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.pilot_update(
+                by=request.user, pilot=Pilot.objects.get(pk=obj.pk), **_changed(form)
+            )
+        else:
+            data = form.cleaned_data
+            obj.pk = services.pilot_create(
+                by=request.user,
+                agency=data["agency"],
+                name=data["name"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                status=data["status"],
+            ).pk
+
+
+class EmployeeAddForm(forms.ModelForm):
+    """A new employee and their account, which gets no usable password: the person sets one
+    through the password-reset email."""
+
+    username = forms.CharField(
+        max_length=150,
+        required=False,
+        validators=[UnicodeUsernameValidator()],
+        help_text="Defaults to the employee number.",
+    )
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField()
+
+    class Meta:
+        model = Employee
+        fields = ["agency", "employee_number", "bargaining_unit", "appointment"]
+
+    def clean(self):
+        data = super().clean()
+        username = data.get("username") or data.get("employee_number")
+        if username and get_user_model().objects.filter(username=username).exists():
+            self.add_error(
+                "username" if data.get("username") else "employee_number",
+                f"The username {username!r} is already taken.",
+            )
+        return data
 
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(RosterAdmin):
     list_display = [
         "employee_number",
         "full_name",
@@ -46,7 +143,7 @@ class EmployeeAdmin(admin.ModelAdmin):
         "user__username",
     ]
     list_select_related = ["user", "agency"]
-    raw_id_fields = ["user"]
+    add_form = EmployeeAddForm
 
     @admin.display(description="Name", ordering="user__last_name")
     def full_name(self, obj: Employee) -> str:
@@ -56,9 +153,76 @@ class EmployeeAdmin(admin.ModelAdmin):
     def is_eligible(self, obj: Employee) -> bool:
         return obj.eligibility.eligible
 
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        # The account is the person's; an employee does not move between agencies here.
+        return ["user", "agency"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.employee_update(
+                by=request.user, employee=Employee.objects.get(pk=obj.pk), **_changed(form)
+            )
+            return
+        data = form.cleaned_data
+        employee = services.employee_create(
+            by=request.user,
+            agency=data["agency"],
+            employee_number=data["employee_number"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            bargaining_unit=data["bargaining_unit"],
+            appointment=data["appointment"],
+            username=data["username"],
+        )
+        obj.pk, obj.user = employee.pk, employee.user
+
+
+class EnrollmentForm(forms.ModelForm):
+    """Checks the roster rules of SPEC.md section 3 before anything is saved."""
+
+    class Meta:
+        model = Enrollment
+        fields = [
+            "employee",
+            "pilot",
+            "organization",
+            "commitment_starts_on",
+            "commitment_ends_on",
+            "status",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        line = {
+            name: data.get(name, getattr(self.instance, name, None))
+            for name in ("pilot", "organization", "commitment_starts_on", "commitment_ends_on")
+        }
+        line["employee"] = data.get("employee") or getattr(self.instance, "employee", None)
+        if any(value is None for value in line.values()):
+            return data  # a missing field already has its error
+        if (
+            Enrollment.objects.filter(employee=line["employee"], pilot=line["pilot"])
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("pilot", "The employee is already on that pilot's roster.")
+        elif data.get("status") == Enrollment.Status.ACTIVE:
+            try:
+                services.check_enrollment(**line)
+            except PolicyViolation as violation:
+                self.add_error(violation.field, f"{violation.detail} ({violation.code})")
+        return data
+
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(RosterAdmin):
+    form = EnrollmentForm
     list_display = [
         "employee",
         "pilot",
@@ -76,6 +240,39 @@ class EnrollmentAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["employee__user", "pilot__agency", "organization"]
     raw_id_fields = ["employee"]
+    actions = ["withdraw"]
+    change_list_template = "admin/agencies/enrollment/change_list.html"  # adds "Import roster"
+
+    def get_urls(self):
+        # The roster import: the same service, checks and report as the API.
+        view = self.admin_site.admin_view(self.import_roster_view)
+        return [path("import/", view, name="agencies_enrollment_import"), *super().get_urls()]
+
+    def import_roster_view(self, request):
+        return roster_import_view(self, request)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["employee"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.enrollment_update(
+                by=request.user, enrollment=Enrollment.objects.get(pk=obj.pk), **_changed(form)
+            )
+        else:
+            obj.pk = services.enrollment_create(
+                by=request.user, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+            ).pk
+
+    @admin.action(description="Withdraw selected roster lines")
+    def withdraw(self, request, queryset):
+        done = 0
+        for enrollment in queryset.select_related("employee", "pilot"):
+            services.enrollment_update(
+                by=request.user, enrollment=enrollment, status=Enrollment.Status.WITHDRAWN
+            )
+            done += 1
+        self.message_user(request, f"{done} roster lines withdrawn.", messages.SUCCESS)
 
 
 @admin.register(Role)

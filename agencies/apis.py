@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -108,10 +109,7 @@ class EmployeeViewSet(RosterViewSet):
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         user_fields = data.pop("user", {})
-        user_fields.pop("username", None)
         if "agency" in data and data["agency"] != serializer.instance.agency:
-            from rest_framework.exceptions import ValidationError
-
             raise ValidationError({"agency": "An employee cannot be moved to another agency here."})
         serializer.instance = services.employee_update(
             by=self.request.user, employee=serializer.instance, **data, **user_fields

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import Q
 
 from .models import Employee, Enrollment, Pilot
 
@@ -22,8 +23,6 @@ class EmployeeFilter(django_filters.FilterSet):
         fields = ["agency", "bargaining_unit", "appointment", "employee_number"]
 
     def filter_search(self, queryset, name, value):
-        from django.db.models import Q
-
         return queryset.filter(
             Q(employee_number__icontains=value)
             | Q(user__first_name__icontains=value)

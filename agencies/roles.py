@@ -65,7 +65,7 @@ def roles_of(user) -> Roles:
             is_workgroup = True
         elif agency_id is not None:
             agencies.add(agency_id)
-    employee = Employee.objects.filter(user=user).values("id", "agency_id").first()
+    employee = Employee.objects.filter(user=user).order_by().values("id", "agency_id").first()
     roles = Roles(
         user_id=user.pk,
         is_admin=bool(user.is_superuser),

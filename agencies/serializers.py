@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
 from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
@@ -72,6 +73,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
         source="user.username",
         required=False,
         max_length=150,
+        validators=[UnicodeUsernameValidator()],
         help_text="Defaults to the employee number.",
     )
     first_name = serializers.CharField(source="user.first_name", max_length=150)

@@ -6,10 +6,11 @@ The API, the admin, the roster import and the demo seeder all come through here.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from hours import ledger, policy
 from hours.models import LedgerEntry
@@ -20,7 +21,7 @@ from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
 User = get_user_model()
 
 
-def _changes(instance, fields: dict) -> dict[str, list[str]]:
+def field_changes(instance, fields: dict) -> dict[str, list[str]]:
     """{field: [old, new]} for the fields whose value differs, as text for the ledger."""
     changed = {}
     for name, value in fields.items():
@@ -28,6 +29,48 @@ def _changes(instance, fields: dict) -> dict[str, list[str]]:
         if old != value:
             changed[name] = [str(getattr(old, "pk", old)), str(getattr(value, "pk", value))]
     return changed
+
+
+def employee_created_data(
+    *, employee_number: str, bargaining_unit: str, appointment: str
+) -> dict[str, str]:
+    """The ledger data of employee.created (shared with the roster import's bulk path)."""
+    return {
+        "employee_number": employee_number,
+        "bargaining_unit": bargaining_unit,
+        "appointment": appointment,
+    }
+
+
+def enrollment_created_data(
+    *,
+    pilot: Pilot,
+    organization: MentoringOrganization,
+    commitment_starts_on: dt.date,
+    commitment_ends_on: dt.date,
+    status: str,
+) -> dict[str, str]:
+    """The ledger data of enrollment.created (shared with the roster import's bulk path)."""
+    return {
+        "pilot": pilot.name,
+        "organization": organization.name,
+        "commitment_starts_on": str(commitment_starts_on),
+        "commitment_ends_on": str(commitment_ends_on),
+        "status": status,
+    }
+
+
+@contextmanager
+def _taken_meanwhile(errors: dict[str, str]):
+    """Turn a unique constraint's refusal into the same 400 the checks give.
+
+    Another request can take a number or a name between our check and our insert (PostgreSQL
+    does not serialize them); the database constraint then refuses the row. Use it outside
+    `transaction.atomic()`, so that the rollback happens first."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise ValidationError(errors) from error
 
 
 def _check_username_free(username: str, *, user_id: int | None = None) -> None:
@@ -50,7 +93,8 @@ def employee_create(
     """Create the employee and their user account, with no usable password: the person sets
     one through the password-reset email."""
     username = username or employee_number
-    with transaction.atomic():
+    taken = f"Employee number {employee_number} or username {username!r} is already taken."
+    with _taken_meanwhile({"employee_number": taken}), transaction.atomic():
         if Employee.objects.filter(employee_number=employee_number).exists():
             raise ValidationError(
                 {"employee_number": f"Employee number {employee_number} is already on file."}
@@ -72,19 +116,24 @@ def employee_create(
             agency_id=agency.pk,
             actor=by,
             employee_id=employee.pk,
-            data={
-                "employee_number": employee_number,
-                "bargaining_unit": bargaining_unit,
-                "appointment": appointment,
-            },
+            data=employee_created_data(
+                employee_number=employee_number,
+                bargaining_unit=bargaining_unit,
+                appointment=appointment,
+            ),
         )
     return employee
 
 
 def employee_update(*, by, employee: Employee, **fields) -> Employee:
-    """Change an employee's record; name and email live on their user account."""
-    user_fields = {k: fields.pop(k) for k in ("first_name", "last_name", "email") if k in fields}
-    with transaction.atomic():
+    """Change an employee's record; username, name and email live on their user account."""
+    user_fields = {
+        k: fields.pop(k) for k in ("username", "first_name", "last_name", "email") if k in fields
+    }
+    taken = "That employee number or username was just taken; check the record and try again."
+    with _taken_meanwhile({"employee_number": taken}), transaction.atomic():
+        if "username" in user_fields:
+            _check_username_free(user_fields["username"], user_id=employee.user_id)
         number = fields.get("employee_number")
         if (
             number
@@ -94,7 +143,7 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
             raise ValidationError(
                 {"employee_number": f"Employee number {number} is already on file."}
             )
-        changed = _changes(employee, fields) | _changes(employee.user, user_fields)
+        changed = field_changes(employee, fields) | field_changes(employee.user, user_fields)
         if not changed:
             return employee
         for name, value in fields.items():
@@ -121,10 +170,17 @@ def _check_pilot_dates(starts_on: dt.date, ends_on: dt.date) -> None:
 
 
 def pilot_create(
-    *, by, agency: Agency, name: str, starts_on: dt.date, ends_on: dt.date, status: str
+    *,
+    by,
+    agency: Agency,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    status: str = Pilot.Status.ACTIVE,
 ) -> Pilot:
     _check_pilot_dates(starts_on, ends_on)
-    with transaction.atomic():
+    taken = f"{agency.code} already has a pilot named {name!r}."
+    with _taken_meanwhile({"name": taken}), transaction.atomic():
         if Pilot.objects.filter(agency=agency, name=name).exists():
             raise ValidationError({"name": f"{agency.code} already has a pilot named {name!r}."})
         pilot = Pilot.objects.create(
@@ -158,7 +214,7 @@ def pilot_update(*, by, pilot: Pilot, **fields) -> Pilot:
             raise ValidationError(
                 {"name": f"{pilot.agency.code} already has a pilot named {name!r}."}
             )
-        changed = _changes(pilot, fields)
+        changed = field_changes(pilot, fields)
         if not changed:
             return pilot
         for key, value in fields.items():
@@ -181,9 +237,13 @@ def check_enrollment(
     organization: MentoringOrganization,
     commitment_starts_on: dt.date,
     commitment_ends_on: dt.date,
+    params: policy.PolicyParams | None = None,
 ) -> None:
     """The roster rules of SPEC.md section 3 for one line: the pilot is the employee's agency's,
-    the employee is eligible, the organization is qualified, the commitment lasts a school year."""
+    the employee is eligible, the organization is qualified, the commitment lasts a school year.
+
+    `params` are the policy parameters of the commitment's first year; the roster import reads
+    them once for the whole file instead of once per line."""
     policy.check_same_agency(employee_agency=employee.agency.code, pilot_agency=pilot.agency.code)
     policy.check_eligible(
         bargaining_unit=employee.bargaining_unit, appointment=employee.appointment
@@ -194,7 +254,7 @@ def check_enrollment(
     policy.check_commitment(
         starts_on=commitment_starts_on,
         ends_on=commitment_ends_on,
-        params=policy_params(commitment_starts_on.year),
+        params=params or policy_params(commitment_starts_on.year),
     )
 
 
@@ -215,14 +275,13 @@ def enrollment_create(
         commitment_starts_on=commitment_starts_on,
         commitment_ends_on=commitment_ends_on,
     )
-    with transaction.atomic():
+    already = (
+        f"{employee.employee_number} is already on the {pilot.name} roster; "
+        "change that line instead."
+    )
+    with _taken_meanwhile({"pilot": already}), transaction.atomic():
         if Enrollment.objects.filter(employee=employee, pilot=pilot).exists():
-            raise ValidationError(
-                {
-                    "pilot": f"{employee.employee_number} is already on the {pilot.name} roster; "
-                    "change that line instead."
-                }
-            )
+            raise ValidationError({"pilot": already})
         enrollment = Enrollment.objects.create(
             employee=employee,
             pilot=pilot,
@@ -237,13 +296,13 @@ def enrollment_create(
             agency_id=employee.agency_id,
             actor=by,
             employee_id=employee.pk,
-            data={
-                "pilot": pilot.name,
-                "organization": organization.name,
-                "commitment_starts_on": str(commitment_starts_on),
-                "commitment_ends_on": str(commitment_ends_on),
-                "status": status,
-            },
+            data=enrollment_created_data(
+                pilot=pilot,
+                organization=organization,
+                commitment_starts_on=commitment_starts_on,
+                commitment_ends_on=commitment_ends_on,
+                status=status,
+            ),
         )
     return enrollment
 
@@ -268,7 +327,7 @@ def enrollment_update(*, by, enrollment: Enrollment, **fields) -> Enrollment:
             .exists()
         ):
             raise ValidationError({"pilot": "The employee is already on that pilot's roster."})
-        changed = _changes(enrollment, fields)
+        changed = field_changes(enrollment, fields)
         if not changed:
             return enrollment
         for name, value in fields.items():
