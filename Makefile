@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test install migrate demo lint format check-deploy clean
+.PHONY: run serve test install migrate demo lint format check-deploy clean browsers bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,19 @@ serve: migrate
 		--workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 ## make test: every test (SQLite, or PostgreSQL when DATABASE_URL is set)
-test: install
+test: install browsers
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## make browsers: Debian's Chromium for the browser tests (Playwright drives it; its own
+## browser download is not used)
+browsers:
+	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+
+## make bench: the benchmark (docs/BENCHMARKS.md); SCALE=quick takes about a minute.
+## The statewide year runs on PostgreSQL when DATABASE_URL is set, else on SQLite.
+SCALE ?= statewide
+bench: migrate
+	$(PY) manage.py bench --scale $(SCALE)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -16,6 +16,7 @@ from agencies.apis import (
     MentoringOrganizationViewSet,
     PilotViewSet,
 )
+from agencies.roster_apis import RosterExportApi, RosterImportApi, RosterTemplateApi
 from hours.apis import BalanceViewSet, LeaveRequestViewSet, LedgerViewSet, PersonalHoursViewSet
 
 router = DefaultRouter()
@@ -44,6 +45,10 @@ api_v1 = [
     path("", include("reports.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # Before the router, whose enrollments/<pk>/ would otherwise take these.
+    path("enrollments/import/", RosterImportApi.as_view(), name="enrollment-import"),
+    path("enrollments/export/", RosterExportApi.as_view(), name="enrollment-export"),
+    path("enrollments/template/", RosterTemplateApi.as_view(), name="enrollment-template"),
     path("", include(router.urls)),
 ]
 
@@ -52,6 +57,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api-auth/", include("rest_framework.urls")),
+    path("", include("web.urls")),
 ]
 
 admin.site.site_header = "Mentoring Leave Tracker"

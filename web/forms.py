@@ -1,0 +1,157 @@
+"""Forms check the shape of what a person typed; the services check the policy.
+
+A service's PolicyViolation names the field it is about (`field`), so the form shows the
+policy's own sentence next to that field, as the API returns it in `detail`.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from agencies.models import MentoringOrganization
+from hours import policy
+
+NOTES_HELP = "Never name or describe the young person you mentor."
+
+
+class PageForm(forms.Form):
+    template_name = "web/form_div.html"
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def add_service_error(self, error: Exception) -> None:
+        """Show a service's error next to its field, or above the form when it names none."""
+        if isinstance(error, policy.PolicyViolation):
+            field = error.field if error.field in self.fields else None
+            self.add_error(field, error.detail)
+        elif isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, str(getattr(error, "detail", error)))
+
+    def use_organizations(self, organizations: list[MentoringOrganization] | None) -> None:
+        """Offer an already-read list of organizations, so two forms on a page cost one
+        query; the submitted choice is still checked against the table."""
+        if organizations is not None and "organization" in self.fields:
+            self.fields["organization"].choices = [(o.pk, o.name) for o in organizations]
+
+    focus_summary = False
+
+    def focus_first_error(self) -> None:
+        """Put the keyboard focus on the first field with an error, or on the errors above
+        the form when no field has one."""
+        for name in self.fields:
+            if name in self.errors:
+                self.fields[name].widget.attrs["autofocus"] = True
+                return
+        self.focus_summary = bool(self.non_field_errors())
+
+
+def _date_widget(**attrs) -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
+
+
+def _hours_widget(params: policy.PolicyParams) -> forms.NumberInput:
+    step = policy.hours_text(params.increment)
+    return forms.NumberInput(attrs={"step": step, "min": step, "inputmode": "decimal"})
+
+
+class OrganizationField(forms.ModelChoiceField):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(
+            queryset=MentoringOrganization.objects.order_by("name"),
+            label="Mentoring organization",
+            empty_label=None,
+            **kwargs,
+        )
+
+
+class PersonalHoursForm(PageForm):
+    date = forms.DateField(label="Date you mentored", widget=_date_widget())
+    hours = forms.DecimalField(
+        label="Hours",
+        max_digits=6,
+        decimal_places=2,
+        help_text="Time spent mentoring only, in quarter hours; travel does not count.",
+    )
+    source = forms.ChoiceField(
+        label="Whose time",
+        choices=[(k, v) for k, v in policy.PERSONAL_SOURCES.items() if k != "sick_leave"],
+        help_text="Your own time: outside work, or leave you took. Sick leave is not personal "
+        "time.",
+    )
+    organization = OrganizationField()
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=NOTES_HELP,
+    )
+
+    def __init__(
+        self, *args, params: policy.PolicyParams, today, organizations=None, **kwargs
+    ) -> None:
+        kwargs.setdefault("prefix", "hours")
+        super().__init__(*args, **kwargs)
+        self.use_organizations(organizations)
+        self.fields["hours"].widget = _hours_widget(params)
+        self.fields["date"].widget = _date_widget(max=today.isoformat())
+
+
+class LeaveRequestForm(PageForm):
+    date = forms.DateField(label="Date of the leave", widget=_date_widget())
+    hours = forms.DecimalField(label="Paid hours", max_digits=6, decimal_places=2)
+    organization = OrganizationField()
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=NOTES_HELP,
+    )
+
+    def __init__(self, *args, params: policy.PolicyParams, organizations=None, **kwargs) -> None:
+        kwargs.setdefault("prefix", "leave")
+        super().__init__(*args, **kwargs)
+        self.use_organizations(organizations)
+        self.fields["hours"].widget = _hours_widget(params)
+        self.fields["hours"].help_text = (
+            f"In quarter hours, at most {policy.plural_hours(params.daily_paid_limit)} a day. "
+            "Only time spent mentoring; travel does not count."
+        )
+
+
+class VerifyForm(PageForm):
+    verified_by_name = forms.CharField(
+        label="Verified by (at the organization)",
+        max_length=200,
+        help_text="Who at the mentoring organization confirmed these hours.",
+    )
+    verified_on = forms.DateField(
+        label="Verified on", required=False, widget=_date_widget(), help_text="Default: today."
+    )
+
+
+class ReasonForm(PageForm):
+    # Not required here: the service answers an empty reason with the policy's own sentence.
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"required": True}),
+    )
+
+
+class RosterImportForm(PageForm):
+    file = forms.FileField(
+        label="Roster file (.xlsx or .csv)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+    dry_run = forms.BooleanField(
+        label="Only check the file, save nothing", required=False, initial=False
+    )

@@ -1,0 +1,166 @@
+"""Reads for the pages. Each runs a fixed number of queries, whatever the data size.
+
+Balances come from hours.selectors (the same figures as the balances API); these only gather
+what a page lists: an employee's year, a coordinator's queues, the adoption figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from agencies.models import Agency, Enrollment, MentoringOrganization
+from agencies.roles import Roles, scope_by_agency
+from hours import selectors
+from hours.models import Balance, LeaveRequest, PersonalHours
+from reports import selectors as report_selectors
+
+ZERO = Decimal("0.00")
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def scoped_entries(queryset: QuerySet, roles: Roles) -> QuerySet:
+    """Hours or requests within the user's reach: the API's scope, so the same 404s."""
+    return scope_by_agency(
+        queryset, roles, agency_path="employee__agency_id", employee_path="employee_id"
+    )
+
+
+# --- An employee's year -------------------------------------------------------------------------
+
+
+def personal_hours_of(*, employee_id: int, year: int) -> QuerySet[PersonalHours]:
+    start, end = year_bounds(year)
+    return PersonalHours.objects.filter(
+        employee_id=employee_id, date__gte=start, date__lte=end
+    ).select_related("organization")
+
+
+def leave_requests_of(*, employee_id: int, year: int) -> QuerySet[LeaveRequest]:
+    start, end = year_bounds(year)
+    return LeaveRequest.objects.filter(
+        employee_id=employee_id, date__gte=start, date__lte=end
+    ).select_related("organization", "approver")
+
+
+def enrolled_organization_id(*, employee_id: int) -> int | None:
+    return (
+        Enrollment.objects.filter(employee_id=employee_id, status=Enrollment.Status.ACTIVE)
+        .order_by("-commitment_starts_on")
+        .values_list("organization_id", flat=True)
+        .first()
+    )
+
+
+def organizations() -> list[MentoringOrganization]:
+    return list(MentoringOrganization.objects.order_by("name"))
+
+
+# --- A coordinator's queues ---------------------------------------------------------------------
+
+
+def _coordinated(queryset: QuerySet, roles: Roles) -> QuerySet:
+    """What the coordinator may decide: their agencies' entries (every agency for an admin),
+    never their own."""
+    queryset = scoped_entries(queryset, roles)
+    if not roles.is_admin:
+        queryset = queryset.filter(employee__agency_id__in=roles.coordinator_agency_ids)
+    if roles.employee_id:
+        queryset = queryset.exclude(employee_id=roles.employee_id)
+    return queryset
+
+
+def pending_requests(roles: Roles) -> QuerySet[LeaveRequest]:
+    return (
+        _coordinated(LeaveRequest.objects.all(), roles)
+        .filter(status=LeaveRequest.Status.PENDING)
+        .select_related("employee__user", "employee__agency", "organization")
+        .order_by("date", "id")
+    )
+
+
+def hours_awaiting_verification(roles: Roles) -> QuerySet[PersonalHours]:
+    return (
+        _coordinated(PersonalHours.objects.all(), roles)
+        .filter(status=PersonalHours.Status.LOGGED)
+        .select_related("employee__user", "employee__agency", "organization")
+        .order_by("date", "id")
+    )
+
+
+def figures_for_requests(requests: list[LeaveRequest]) -> dict[int, selectors.BalanceFigures]:
+    """Each request's employee-year figures, keyed by request id: two queries for any number."""
+    keys = {(r.employee_id, r.date.year) for r in requests}
+    if not keys:
+        return {}
+    condition = Q()
+    for employee_id, year in keys:
+        condition |= Q(employee_id=employee_id, year=year)
+    rows = {(b.employee_id, b.year): b for b in Balance.objects.filter(condition)}
+    params = selectors.policy_params_by_year({year for _, year in keys})
+    result = {}
+    for r in requests:
+        row = rows.get((r.employee_id, r.date.year))
+        result[r.pk] = selectors.BalanceFigures.from_values(
+            employee_id=r.employee_id,
+            year=r.date.year,
+            params=params[r.date.year],
+            paid_approved=row.paid_approved if row else ZERO,
+            paid_pending=row.paid_pending if row else ZERO,
+            personal_verified=row.personal_verified if row else ZERO,
+            personal_logged=row.personal_logged if row else ZERO,
+        )
+    return result
+
+
+def agencies_coordinated(roles: Roles) -> QuerySet[Agency]:
+    agencies = Agency.objects.order_by("code")
+    return agencies if roles.is_admin else agencies.filter(pk__in=roles.coordinator_agency_ids)
+
+
+def roster_of(agency: Agency) -> QuerySet[Enrollment]:
+    return (
+        Enrollment.objects.filter(pilot__agency=agency)
+        .select_related("employee__user", "pilot", "organization")
+        .order_by("pilot__name", "employee__employee_number")
+    )
+
+
+# --- The workgroup's adoption figures -----------------------------------------------------------
+
+
+@dataclass
+class Adoption:
+    year: int
+    rows: list[report_selectors.AgencyFigures]
+    totals: report_selectors.AgencyFigures
+    months: list[dict]
+
+
+def adoption(*, year: int) -> Adoption:
+    """Per agency: the adoption workbook's own figures (reports.selectors, over the balances
+    API's employees_with_year), and every agency's hours by month. Five queries."""
+    params = selectors.policy_params(year)
+    rows = {
+        agency.pk: report_selectors.figures_for(agency, params)
+        for agency in report_selectors.agencies()
+    }
+    for row in report_selectors.employee_rows(year, params=params):
+        rows[row.agency_id].add(row)
+    totals = report_selectors.AgencyFigures(
+        code="Total", name="All agencies", headcount=0, cap=params.cap_hours
+    )
+    for figures in rows.values():
+        totals.add_totals(figures)
+    months = [{"month": m, "paid": ZERO, "personal": ZERO} for m in range(1, 13)]
+    for monthly in report_selectors.monthly_hours(year).values():
+        for m in range(1, 13):
+            months[m - 1]["paid"] += monthly.paid[m]
+            months[m - 1]["personal"] += monthly.personal[m]
+    return Adoption(year=year, rows=list(rows.values()), totals=totals, months=months)
