@@ -8,6 +8,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
+from agencies.roles import roles_of, scope_by_agency
+
 from . import services
 from .errors import NotAllowed, StateConflict
 from .models import Balance, LeaveRequest, LedgerEntry, PersonalHours, PolicyYear
@@ -23,6 +25,25 @@ class VerifyForm(forms.Form):
         max_length=200, label="Verified by (at the mentoring organization)"
     )
     verified_on = forms.DateField(required=False, label="Verified on (YYYY-MM-DD)")
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Staff who are not superusers (a coordinator given admin access) see only what they
+    could read through the API: their agency's items and their own."""
+
+    agency_path = "employee__agency_id"
+    employee_path: str | None = "employee_id"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return scope_by_agency(
+            queryset,
+            roles_of(request.user),
+            agency_path=self.agency_path,
+            employee_path=self.employee_path,
+        )
 
 
 def _run(modeladmin, request, queryset, apply, done: str) -> None:
@@ -84,7 +105,7 @@ class PolicyYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonalHours)
-class PersonalHoursAdmin(admin.ModelAdmin):
+class PersonalHoursAdmin(ScopedAdmin):
     list_display = [
         "id",
         "employee",
@@ -129,7 +150,7 @@ class PersonalHoursAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # nothing submitted is deleted
 
-    @admin.action(description="Verify selected personal hours")
+    @admin.action(description="Verify selected personal hours", permissions=["change"])
     def verify(self, request, queryset):
         return _with_form(
             self,
@@ -146,7 +167,9 @@ class PersonalHoursAdmin(admin.ModelAdmin):
             "entries verified",
         )
 
-    @admin.action(description="Reject selected personal hours (with a reason)")
+    @admin.action(
+        description="Reject selected personal hours (with a reason)", permissions=["change"]
+    )
     def reject(self, request, queryset):
         return _with_form(
             self,
@@ -162,7 +185,7 @@ class PersonalHoursAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeaveRequest)
-class LeaveRequestAdmin(admin.ModelAdmin):
+class LeaveRequestAdmin(ScopedAdmin):
     list_display = [
         "id",
         "employee",
@@ -204,7 +227,7 @@ class LeaveRequestAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="Approve selected requests")
+    @admin.action(description="Approve selected requests", permissions=["change"])
     def approve(self, request, queryset):
         _run(
             self,
@@ -214,7 +237,7 @@ class LeaveRequestAdmin(admin.ModelAdmin):
             "requests approved",
         )
 
-    @admin.action(description="Deny selected requests (with a reason)")
+    @admin.action(description="Deny selected requests (with a reason)", permissions=["change"])
     def deny(self, request, queryset):
         return _with_form(
             self,
@@ -230,7 +253,7 @@ class LeaveRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Balance)
-class BalanceAdmin(admin.ModelAdmin):
+class BalanceAdmin(ScopedAdmin):
     list_display = [
         "employee",
         "year",
@@ -254,7 +277,8 @@ class BalanceAdmin(admin.ModelAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(admin.ModelAdmin):
+class LedgerEntryAdmin(ScopedAdmin):
+    agency_path = "agency_id"
     list_display = [
         "at",
         "kind",

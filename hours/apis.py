@@ -16,6 +16,7 @@ from .filters import LeaveRequestFilter, LedgerFilter, PersonalHoursFilter
 from .models import LeaveRequest, LedgerEntry, PersonalHours
 from .serializers import (
     ApproveSerializer,
+    BadRequestSerializer,
     BalanceSerializer,
     BulkApproveResponseSerializer,
     BulkApproveSerializer,
@@ -30,7 +31,7 @@ from .serializers import (
 
 RULE_ERRORS = {
     400: OpenApiResponse(
-        ErrorSerializer,
+        BadRequestSerializer,
         description="A field is malformed, or a policy rule is broken (code names the rule).",
     ),
     403: OpenApiResponse(description="Your role does not allow this action."),
@@ -71,7 +72,6 @@ class EntryViewSet(
         return self.get_object()
 
 
-@extend_schema(responses={**RULE_ERRORS})
 class PersonalHoursViewSet(EntryViewSet):
     """Personal mentoring hours: logged by the employee, verified or rejected by a coordinator."""
 

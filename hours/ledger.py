@@ -9,7 +9,13 @@ from .models import LedgerEntry
 ZERO = Decimal("0")
 
 
-def record(
+def record(**fields) -> LedgerEntry:
+    entry = build(**fields)
+    entry.save(force_insert=True)
+    return entry
+
+
+def build(
     *,
     kind: str,
     subject,
@@ -24,7 +30,8 @@ def record(
     d_personal_verified: Decimal = ZERO,
     d_personal_logged: Decimal = ZERO,
 ) -> LedgerEntry:
-    return LedgerEntry.objects.create(
+    """An unsaved entry: record() saves one, the roster import bulk-creates many."""
+    return LedgerEntry(
         kind=kind,
         subject_type=subject._meta.model_name,
         subject_id=subject.pk,

@@ -219,8 +219,9 @@ def recomputed_balances() -> BalanceReport:
         ):
             for name, a, b in zip(FIELDS, have, other, strict=True):
                 if a != b:
+                    verb = "gives" if source == "ledger" else "give"
                     differences.append(
-                        f"employee {key[0]} year {key[1]}: stored {name} {a} but the {source} "
-                        f"give {b}"
+                        f"employee {key[0]} year {key[1]}: stored {name} {a:.2f} but the "
+                        f"{source} {verb} {b:.2f}"
                     )
     return BalanceReport(checked=len(stored), ledger_entries=entries, differences=differences)

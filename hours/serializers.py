@@ -7,6 +7,7 @@ from agencies.models import MentoringOrganization
 from .models import LeaveRequest, LedgerEntry, PersonalHours
 
 HOURS = {"max_digits": 6, "decimal_places": 2}
+MAX_ID = 2**63 - 1  # BigAutoField
 NOTES_HELP = "Never name or describe the young person you mentor."
 
 
@@ -95,7 +96,14 @@ class VerifySerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True)
+    # Not required here: a missing or blank reason answers the policy's "reason_required".
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required: why (a missing or blank reason answers reason_required).",
+    )
 
 
 class OptionalReasonSerializer(serializers.Serializer):
@@ -108,7 +116,10 @@ class ApproveSerializer(serializers.Serializer):
 
 class BulkApproveSerializer(serializers.Serializer):
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=200
+        # Bounded by the largest id the database holds, so a huge number is a field error.
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        min_length=1,
+        max_length=200,
     )
 
 
@@ -169,4 +180,12 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     detail = serializers.CharField()
+    field = serializers.CharField(required=False)
+
+
+class BadRequestSerializer(serializers.Serializer):
+    """A 400: a broken rule ({code, detail, field}) or field errors ({<field>: [messages]})."""
+
+    code = serializers.CharField(required=False)
+    detail = serializers.CharField(required=False)
     field = serializers.CharField(required=False)

@@ -173,7 +173,12 @@ def _locked_personal(entry: PersonalHours) -> tuple[Balance, PersonalHours]:
 
 
 def personal_hours_verify(
-    *, entry: PersonalHours, by, verified_by_name: str, verified_on: dt.date | None = None
+    *,
+    entry: PersonalHours,
+    by,
+    verified_by_name: str,
+    verified_on: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> PersonalHours:
     """Record the mentoring organization's verification (who there, and when)."""
     employee = entry.employee
@@ -185,7 +190,16 @@ def personal_hours_verify(
                 "these hours."
             }
         )
-    verified_on = verified_on or selectors.today()
+    today = today or selectors.today()
+    verified_on = verified_on or today
+    # The organization confirms mentoring that happened: not before it, and not ahead of today.
+    if not entry.date <= verified_on <= today:
+        raise ValidationError(
+            {
+                "verified_on": f"The verification date must be between the mentoring date "
+                f"({entry.date:%B %-d, %Y}) and today ({today:%B %-d, %Y})."
+            }
+        )
     with transaction.atomic():
         balance, entry = _locked_personal(entry)
         if entry.status != PersonalHours.Status.LOGGED:
