@@ -1,0 +1,250 @@
+"""The figures behind the workbooks, read in a fixed number of queries whatever the data size.
+
+Each employee's year comes from hours.selectors.employees_with_year() and figures_of(), the
+same reads that serve the balances API, so a workbook and the API cannot disagree. Monthly
+hours are grouped by agency and month in the database. Nothing here queries per agency or per
+employee.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+
+from agencies.models import Agency, Employee, Enrollment
+from hours import policy
+from hours.models import LeaveRequest, PersonalHours
+from hours.selectors import BalanceFigures, employees_with_year, figures_of, policy_params
+
+ZERO = Decimal("0.00")
+MONTHS = range(1, 13)
+
+
+def year_bounds(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+@dataclass(frozen=True)
+class EmployeeRow:
+    """One employee's line: who, where they stand on the roster, and their year's figures."""
+
+    agency_id: int
+    employee_number: str
+    name: str
+    eligible: bool
+    on_roster: bool
+    enrolled: bool
+    figures: BalanceFigures
+
+    @property
+    def active_mentor(self) -> bool:
+        return self.figures.paid_approved > 0 or self.figures.personal_verified > 0
+
+    @property
+    def roster_status(self) -> str:
+        if self.enrolled:
+            return "Active"
+        return "Withdrawn" if self.on_roster else "Not on roster"
+
+
+@dataclass
+class AgencyFigures:
+    """An agency's year, summed from its employees' lines."""
+
+    code: str
+    name: str
+    headcount: int
+    cap: Decimal
+    roster_size: int = 0
+    enrolled: int = 0
+    active_mentors: int = 0
+    paid_approved: Decimal = ZERO
+    paid_pending: Decimal = ZERO
+    personal_verified: Decimal = ZERO
+    personal_awaiting_verification: Decimal = ZERO
+    out_of_match: int = 0
+    employees: int = 0
+
+    def add(self, row: EmployeeRow) -> None:
+        figures = row.figures
+        self.employees += 1
+        self.roster_size += row.on_roster
+        self.enrolled += row.enrolled
+        self.active_mentors += row.active_mentor
+        self.paid_approved += figures.paid_approved
+        self.paid_pending += figures.paid_pending
+        self.personal_verified += figures.personal_verified
+        self.personal_awaiting_verification += figures.personal_awaiting_verification
+        self.out_of_match += not figures.in_match
+
+    def add_totals(self, other: AgencyFigures) -> None:
+        for name in (
+            "employees",
+            "roster_size",
+            "enrolled",
+            "active_mentors",
+            "paid_approved",
+            "paid_pending",
+            "personal_verified",
+            "personal_awaiting_verification",
+            "out_of_match",
+            "headcount",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def adoption_rate(self) -> float | None:
+        """Enrolled employees over the agency's headcount; None when no headcount is recorded."""
+        return self.enrolled / self.headcount if self.headcount else None
+
+    @property
+    def share_of_cap_used(self) -> float | None:
+        """Approved paid leave over what the enrolled employees could take in all."""
+        available = self.cap * self.enrolled
+        return float(self.paid_approved / available) if available else None
+
+    @property
+    def has_data(self) -> bool:
+        return bool(
+            self.roster_size
+            or self.paid_approved
+            or self.paid_pending
+            or self.personal_verified
+            or self.personal_awaiting_verification
+        )
+
+
+@dataclass
+class Monthly:
+    """Approved paid leave and verified personal hours, month by month (1..12)."""
+
+    paid: dict[int, Decimal] = field(default_factory=lambda: dict.fromkeys(MONTHS, ZERO))
+    personal: dict[int, Decimal] = field(default_factory=lambda: dict.fromkeys(MONTHS, ZERO))
+
+    def rows(self, year: int) -> list[tuple[dt.date, Decimal, Decimal]]:
+        return [(dt.date(year, m, 1), self.paid[m], self.personal[m]) for m in MONTHS]
+
+
+def _roster_flags(year: int) -> dict[str, Exists]:
+    first, last = year_bounds(year)
+    lines = Enrollment.objects.filter(
+        employee=OuterRef("pk"),
+        pilot__agency=OuterRef("agency"),
+        commitment_starts_on__lte=last,
+        commitment_ends_on__gte=first,
+    )
+    return {
+        "on_roster": Exists(lines),
+        "enrolled": Exists(lines.filter(status=Enrollment.Status.ACTIVE)),
+    }
+
+
+def employee_rows(
+    year: int, *, params: policy.PolicyParams, agency: Agency | None = None
+) -> Iterator[EmployeeRow]:
+    """Every employee (of one agency, or all) with the year's figures, ordered by agency code
+    and employee number. One query, streamed."""
+    queryset: QuerySet[Employee] = Employee.objects.all()
+    if agency is not None:
+        queryset = queryset.filter(agency=agency)
+    queryset = (
+        employees_with_year(queryset.annotate(**_roster_flags(year)), year=year)
+        .order_by("agency__code", "employee_number")
+        .only(
+            "id",
+            "agency_id",
+            "agency__code",
+            "employee_number",
+            "bargaining_unit",
+            "appointment",
+            "user__first_name",
+            "user__last_name",
+        )
+    )
+    for employee in queryset.iterator(chunk_size=2000):
+        yield EmployeeRow(
+            agency_id=employee.agency_id,
+            employee_number=employee.employee_number,
+            name=employee.user.get_full_name(),
+            eligible=employee.eligibility.eligible,
+            on_roster=employee.on_roster,
+            enrolled=employee.enrolled,
+            figures=figures_of(employee, year=year, params=params),
+        )
+
+
+def _entries_of_year(year: int, *, agency: Agency | None):
+    first, last = year_bounds(year)
+    for name, model, status in (
+        ("paid", LeaveRequest, LeaveRequest.Status.APPROVED),
+        ("personal", PersonalHours, PersonalHours.Status.VERIFIED),
+    ):
+        queryset = model.objects.filter(date__gte=first, date__lte=last)
+        if agency is not None:
+            queryset = queryset.filter(employee__agency=agency)
+        # The status is a filter on the sum rather than on the rows, which lets SQLite read one
+        # agency's entries through the employee index instead of every entry of the year.
+        yield name, queryset, Sum("hours", filter=Q(status=status))
+
+
+def monthly_totals(year: int, *, agency: Agency | None = None) -> Monthly:
+    """Approved paid leave and verified personal hours by month, for one agency or all agencies
+    together. Two grouped queries; the workbooks use this."""
+    monthly = Monthly()
+    for name, queryset, total in _entries_of_year(year, agency=agency):
+        # Grouped by date and bucketed here (at most 366 rows): extracting the month would call
+        # a Python function per row on SQLite.
+        months = getattr(monthly, name)
+        for on, hours in queryset.values_list("date").annotate(total=total).order_by():
+            months[on.month] += hours or ZERO
+    return monthly
+
+
+def monthly_hours(year: int, *, agency: Agency | None = None) -> dict[int, Monthly]:
+    """{agency id: Monthly}, agency by agency. Two grouped queries; slower than monthly_totals()
+    when only the sum over agencies is wanted, as they join every entry to its employee."""
+    by_agency: dict[int, Monthly] = {}
+    for name, queryset, total in _entries_of_year(year, agency=agency):
+        rows = queryset.values_list("employee__agency_id", "date").annotate(total=total).order_by()
+        for agency_id, on, hours in rows:
+            monthly = by_agency.setdefault(agency_id, Monthly())
+            getattr(monthly, name)[on.month] += hours or ZERO
+    return by_agency
+
+
+def leave_requests_of_year(agency: Agency, year: int) -> QuerySet[LeaveRequest]:
+    """Every paid-leave request of the agency dated in `year`, whatever its status. One query."""
+    first, last = year_bounds(year)
+    return (
+        LeaveRequest.objects.filter(employee__agency=agency, date__gte=first, date__lte=last)
+        .select_related("employee__user", "approver", "organization")
+        .order_by("date", "employee__employee_number", "id")
+    )
+
+
+def agencies() -> list[Agency]:
+    return list(Agency.objects.order_by("code"))
+
+
+def figures_for(agency: Agency, params: policy.PolicyParams) -> AgencyFigures:
+    return AgencyFigures(
+        code=agency.code, name=agency.name, headcount=agency.headcount, cap=params.cap_hours
+    )
+
+
+__all__ = [
+    "AgencyFigures",
+    "EmployeeRow",
+    "Monthly",
+    "agencies",
+    "employee_rows",
+    "figures_for",
+    "leave_requests_of_year",
+    "monthly_hours",
+    "monthly_totals",
+    "policy_params",
+]
