@@ -30,6 +30,7 @@ import openpyxl
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
@@ -150,6 +151,8 @@ COLUMNS = (
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
 DATE_COLUMNS = ("commitment_starts_on", "commitment_ends_on")
+EMPLOYEE_FIELDS = ("bargaining_unit", "appointment")
+USER_FIELDS = ("first_name", "last_name", "email")  # on the employee's user account
 
 # The template's example row, skipped by the import while it is left as it is.
 EXAMPLE_ROW = {
@@ -594,7 +597,8 @@ def _header(cells: list[Cell]) -> tuple[list[str | None], list[RosterError]]:
 
 
 class _Checks:
-    """The API's field checks: the serializers' own fields, run one value at a time."""
+    """The API's field checks: the serializers' own fields, run one value at a time, then the
+    model field's validators (its length in the database)."""
 
     def __init__(self) -> None:
         employee = EmployeeSerializer().fields
@@ -610,6 +614,11 @@ class _Checks:
             )
         }
         self.fields["status"] = EnrollmentSerializer().fields["status"]
+        self.model_fields = {
+            name: (User if name in USER_FIELDS else Employee)._meta.get_field(name)
+            for name in self.fields
+            if name != "status"
+        }
         self.appointment_labels = {
             label.casefold(): code for code, label in policy.APPOINTMENTS.items()
         }
@@ -625,12 +634,18 @@ class _Checks:
             text = text.lower()
         field_ = self.fields[name]
         try:
-            return field_.run_validation(text)
+            value = field_.run_validation(text)
         except serializers.ValidationError as exc:
             message = " ".join(str(item) for item in exc.detail)
             if isinstance(field_, serializers.ChoiceField):
                 message += " Use one of: " + ", ".join(str(c) for c in field_.choices) + "."
             raise ValueError(message) from None
+        if name in self.model_fields:
+            try:
+                self.model_fields[name].run_validators(value)
+            except DjangoValidationError as exc:
+                raise ValueError(" ".join(exc.messages)) from None
+        return value
 
 
 def _lines(sheet: Sheet) -> tuple[list[Line], list[RosterError]]:
@@ -675,7 +690,8 @@ def _lines(sheet: Sheet) -> tuple[list[Line], list[RosterError]]:
                 line.values[name] = _clean_cell(name, cell, checks)
             except ValueError as exc:
                 line.bad.add(name)
-                row_errors.append(RosterError(number, name, str(exc), _code_of(cell, str(exc))))
+                code = getattr(exc, "code", "invalid")
+                row_errors.append(RosterError(number, name, str(exc), code))
         line.values.setdefault("status", "")
         errors.extend(row_errors)
         lines.append(line)
@@ -692,29 +708,30 @@ def _lines(sheet: Sheet) -> tuple[list[Line], list[RosterError]]:
     return lines, errors
 
 
-def _code_of(cell: Cell, message: str) -> str:
-    if cell.formula:
-        return "formula"
-    if cell.error:
-        return "cell_error"
-    return "required" if message == "This column is required." else "invalid"
+class CellProblem(ValueError):
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _clean_cell(name: str, cell: Cell, checks: _Checks) -> object:
     if cell.formula:
         formula = str(getattr(cell.value, "text", cell.value))[:40]
-        raise ValueError(
-            f"The cell holds a formula ({formula}); type the value itself, not a formula."
+        raise CellProblem(
+            f"The cell holds a formula ({formula}); type the value itself, not a formula.",
+            "formula",
         )
     if cell.error:
-        raise ValueError(f"The cell shows an error ({_text(cell.value)}); type the value.")
+        raise CellProblem(
+            f"The cell shows an error ({_text(cell.value)}); type the value.", "cell_error"
+        )
     text = _text(cell.value)
+    if not text:
+        if name == "status":
+            return ""
+        raise CellProblem("This column is required.", "required")
     if name in DATE_COLUMNS:
         return parse_date(cell.value)
-    if name == "status" and not text:
-        return ""
-    if not text:
-        raise ValueError("This column is required.")
     if name in ("pilot", "organization"):
         return text
     if name == "employee_number" and isinstance(cell.value, dt.date):
@@ -813,7 +830,7 @@ def _plan(agency: Agency, lines: list[Line], errors: list[RosterError]) -> _Plan
                     "unknown_organization",
                 )
 
-        employee = _plan_employee(plan, agency, line, on_file, usernames_taken, fail)
+        employee = _plan_employee(agency, line, on_file, usernames_taken, fail)
         if employee is None or line.failed or pilot is None or organization is None:
             continue
         _plan_enrollment(plan, line, employee, pilot, organization, roster, params, fail)
@@ -830,11 +847,7 @@ def _failer(line: Line, errors: list[RosterError]):
     return fail
 
 
-EMPLOYEE_FIELDS = ("bargaining_unit", "appointment")
-USER_FIELDS = ("first_name", "last_name", "email")
-
-
-def _plan_employee(plan, agency, line, on_file, usernames_taken, fail) -> Employee | None:
+def _plan_employee(agency, line, on_file, usernames_taken, fail) -> Employee | None:
     if any(name in line.bad for name in ("employee_number", *EMPLOYEE_FIELDS, *USER_FIELDS)):
         return None
     number = line.employee_number

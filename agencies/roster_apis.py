@@ -55,6 +55,24 @@ class RosterImportSerializer(serializers.Serializer):
     errors = RosterErrorSerializer(many=True)
 
 
+class RosterRefusedSerializer(serializers.Serializer):
+    """Every refusal of the import: why, and each problem with its row and column. The report's
+    counts come along once the file has been read; a body over the server's request limit
+    answers {code, detail}."""
+
+    detail = serializers.CharField()
+    errors = RosterErrorSerializer(many=True, required=False)
+    code = serializers.CharField(required=False)
+    agency = serializers.CharField(required=False)
+    dry_run = serializers.BooleanField(required=False)
+    rows = serializers.IntegerField(required=False)
+    employees_created = serializers.IntegerField(required=False)
+    employees_updated = serializers.IntegerField(required=False)
+    enrollments_created = serializers.IntegerField(required=False)
+    enrollments_updated = serializers.IntegerField(required=False)
+    rows_unchanged = serializers.IntegerField(required=False)
+
+
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
@@ -110,6 +128,16 @@ def _flag(request, name: str) -> bool:
     raise ValidationError({name: f"Use ?{name}=1 or ?{name}=0."})
 
 
+def _refused(field_errors: dict) -> Response:
+    """A refused request parameter, in the shape of every other refusal of the import."""
+    errors = [
+        {"row": None, "column": name, "code": "invalid", "message": str(message)}
+        for name, message in field_errors.items()
+    ]
+    detail = f"The roster was not imported: {errors[0]['message']} Nothing was changed."
+    return Response({"detail": detail, "errors": errors}, status=400)
+
+
 def _download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -142,15 +170,16 @@ class RosterImportApi(APIView):
         responses={
             200: OpenApiResponse(RosterImportSerializer, description="Imported, or checked."),
             400: OpenApiResponse(
-                RosterImportSerializer,
-                description="Not imported: a bad file or bad rows, each in errors.",
+                RosterRefusedSerializer,
+                description="Not imported: a bad file, bad rows or a bad parameter, each in "
+                "errors with its row (the header is row 1; null for the file) and column.",
             ),
             403: FORBIDDEN,
             409: OpenApiResponse(
-                RosterImportSerializer, description="The roster changed during the import."
+                RosterRefusedSerializer, description="The roster changed during the import."
             ),
             413: OpenApiResponse(
-                RosterImportSerializer,
+                RosterRefusedSerializer,
                 description="The file is over the size limit (ROSTER_UPLOAD_MAX_BYTES).",
             ),
         },
@@ -159,8 +188,11 @@ class RosterImportApi(APIView):
         roles = roles_of(request.user)
         if not (roles.is_admin or roles.is_coordinator):
             raise PermissionDenied("Only a pilot coordinator of the agency can import its roster.")
-        agency = _agency(request, roles, reading=False)
-        dry_run = _flag(request, "dry_run")
+        try:
+            agency = _agency(request, roles, reading=False)
+            dry_run = _flag(request, "dry_run")
+        except ValidationError as exc:
+            return _refused(exc.detail)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -171,7 +203,7 @@ class RosterImportApi(APIView):
             return Response(result.as_dict(), status=result.status)
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationError({"file": "Attach the roster file as the form field `file`."})
+            return _refused({"file": "Attach the roster file as the form field `file`."})
         result = roster.import_roster(
             agency=agency, by=request.user, uploaded_file=upload, dry_run=dry_run
         )

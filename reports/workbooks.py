@@ -43,7 +43,7 @@ TEXT, HOURS, COUNT, PERCENT, DATE, MONTH = "text", "hours", "count", "percent", 
 FORMATS = {
     HOURS: "0.00",
     COUNT: "#,##0",
-    PERCENT: "0.0%",
+    PERCENT: "0.00%",
     DATE: "yyyy-mm-dd",
     MONTH: "mmm yyyy",
 }

@@ -78,7 +78,7 @@ def test_summary_figures_equal_the_sums_of_the_balances_api(
     assert summary["Roster size"].value == len(on_roster) == 4
     assert summary["Enrolled employees"].value == len(enrolled) == 3
     assert summary["Adoption rate"].value == pytest.approx(len(enrolled) / headcount)
-    assert summary["Adoption rate"].number_format == "0.0%"
+    assert summary["Adoption rate"].number_format == "0.00%"
     active = [r for r in api if Decimal(r["paid_approved"]) or Decimal(r["personal_verified"])]
     assert summary["Active mentors"].value == len(active) == 3
     assert hours(summary["Paid leave approved (hours)"]) == total("paid_approved") == 7
@@ -91,7 +91,7 @@ def test_summary_figures_equal_the_sums_of_the_balances_api(
     assert summary["Share of cap used"].value == pytest.approx(
         float(total("paid_approved") / (cap * len(enrolled)))
     )
-    assert summary["Share of cap used"].number_format == "0.0%"
+    assert summary["Share of cap used"].number_format == "0.00%"
     out = [row for row in api if not row["in_match"]]
     assert summary["Employees out of match"].value == len(out) == 1
 
