@@ -11,7 +11,7 @@ from . import services
 from .filters import EmployeeFilter, EnrollmentFilter, PilotFilter
 from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
 from .permissions import AdminWrites, CoordinatorWrites
-from .roles import roles_of, scope_by_agency
+from .roles import employee_of, roles_of, scope_by_agency
 from .serializers import (
     AgencySerializer,
     EmployeeSerializer,
@@ -152,11 +152,7 @@ class MeApi(APIView):
     def get(self, request):
         roles = roles_of(request.user)
         user = request.user
-        employee = (
-            Employee.objects.select_related("user", "agency").get(pk=roles.employee_id)
-            if roles.employee_id
-            else None
-        )
+        employee = employee_of(user)
         coordinated = Agency.objects.filter(Q(pk__in=roles.coordinator_agency_ids)).values_list(
             "code", flat=True
         )

@@ -65,17 +65,26 @@ def roles_of(user) -> Roles:
             is_workgroup = True
         elif agency_id is not None:
             agencies.add(agency_id)
-    employee = Employee.objects.filter(user=user).order_by().values("id", "agency_id").first()
+    employee = Employee.objects.select_related("agency").filter(user=user).order_by().first()
+    if employee is not None:
+        employee.user = user  # the same object: no second read of the user
     roles = Roles(
         user_id=user.pk,
         is_admin=bool(user.is_superuser),
         is_workgroup=is_workgroup,
         coordinator_agency_ids=frozenset(agencies),
-        employee_id=employee["id"] if employee else None,
-        employee_agency_id=employee["agency_id"] if employee else None,
+        employee_id=employee.pk if employee else None,
+        employee_agency_id=employee.agency_id if employee else None,
     )
     user._program_roles = roles
+    user._program_employee = employee
     return roles
+
+
+def employee_of(user):
+    """The user's own Employee profile (with its agency), or None; read with their roles."""
+    roles_of(user)
+    return getattr(user, "_program_employee", None)
 
 
 def scope_by_agency(

@@ -8,7 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from agencies.models import Employee
-from agencies.roles import roles_of, scope_by_agency
+from agencies.roles import employee_of, roles_of, scope_by_agency
 from leave_tracker.params import year_param
 
 from . import selectors, services
@@ -44,12 +44,12 @@ YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (de
 
 
 def _own_employee(request) -> Employee:
-    roles = roles_of(request.user)
-    if not roles.employee_id:
+    employee = employee_of(request.user)
+    if employee is None:
         raise PermissionDenied(
             "Only a state employee with a profile can log hours or request leave."
         )
-    return Employee.objects.select_related("user", "agency").get(pk=roles.employee_id)
+    return employee
 
 
 def _scoped(queryset, request):

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, FilteredRelation, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, F, FilteredRelation, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -53,7 +53,7 @@ def enrollment_facts(*, employee_id: int) -> list[policy.EnrollmentFacts]:
 
 
 def hours_on_date(*, employee_id: int, on: dt.date, exclude_leave_id: int | None = None):
-    """(paid, personal) hours that already count on one date."""
+    """(paid, personal) hours that already count on one date, in one query."""
     leave = LeaveRequest.objects.filter(
         employee_id=employee_id,
         date=on,
@@ -61,16 +61,23 @@ def hours_on_date(*, employee_id: int, on: dt.date, exclude_leave_id: int | None
     )
     if exclude_leave_id:
         leave = leave.exclude(pk=exclude_leave_id)
-    paid = leave.aggregate(total=Sum("hours"))["total"] or ZERO
-    personal = (
-        PersonalHours.objects.filter(
-            employee_id=employee_id,
-            date=on,
-            status__in=[PersonalHours.Status.LOGGED, PersonalHours.Status.VERIFIED],
-        ).aggregate(total=Sum("hours"))["total"]
-        or ZERO
+    personal = PersonalHours.objects.filter(
+        employee_id=employee_id,
+        date=on,
+        status__in=[PersonalHours.Status.LOGGED, PersonalHours.Status.VERIFIED],
     )
-    return paid, personal
+
+    def total(queryset):
+        summed = queryset.order_by().values("employee_id").annotate(t=Sum("hours")).values("t")
+        return Coalesce(Subquery(summed), Value(ZERO), output_field=HOURS_FIELD)
+
+    row = (
+        Employee.objects.filter(pk=employee_id)
+        .annotate(paid=total(leave), personal=total(personal))
+        .values("paid", "personal")
+        .first()
+    )
+    return (row["paid"], row["personal"]) if row else (ZERO, ZERO)
 
 
 @dataclass(frozen=True)

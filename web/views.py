@@ -22,7 +22,7 @@ from rest_framework.exceptions import ValidationError as ParamError
 
 from agencies import roster as roster_import
 from agencies.models import Agency, Employee
-from agencies.roles import Roles, roles_of
+from agencies.roles import Roles, employee_of, roles_of
 from agencies.roster_apis import MULTIPART_OVERHEAD
 from hours import policy, selectors, services
 from hours.errors import NotAllowed, StateConflict
@@ -100,12 +100,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _own_employee(request) -> Employee:
-    roles = roles_of(request.user)
-    if not roles.employee_id:
+    employee = employee_of(request.user)
+    if employee is None:
         raise PermissionDenied(
             "Only a state employee with a profile can log hours or request leave."
         )
-    return Employee.objects.select_related("user", "agency").get(pk=roles.employee_id)
+    return employee
 
 
 def _my_year_page(
