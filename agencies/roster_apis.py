@@ -13,7 +13,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -110,7 +110,8 @@ def _agency(request, roles: Roles, *, reading: bool, required: bool = True) -> A
     if agency is None:
         raise ValidationError({"agency": f"No agency has the code {code[:20]!r}."})
     if not (roles.coordinates(agency.pk) or (reading and roles.is_workgroup)):
-        raise PermissionDenied(f"You are not a coordinator of {agency.code}.")
+        # Outside the user's reach, as another agency's workbook: 404, not 403.
+        raise NotFound(f"No roster of {agency.code} within your reach.")
     return agency
 
 

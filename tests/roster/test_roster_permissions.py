@@ -21,7 +21,7 @@ def test_coordinator_of_another_agency_cannot_import_into_ours(
 ):
     before = roster_state()
     response = post_roster(other_coordinator, roster_file([make_row(1)]), agency="DOT")
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert roster_state() == before
 
 
@@ -94,7 +94,7 @@ def test_employees_cannot_download(roster_world, employee, client_for, url):
 def test_coordinator_of_another_agency_cannot_export_ours(
     roster_world, other_coordinator, client_for
 ):
-    assert client_for(other_coordinator).get(EXPORT_URL + "?agency=DOT").status_code == 403
+    assert client_for(other_coordinator).get(EXPORT_URL + "?agency=DOT").status_code == 404
     assert client_for(other_coordinator).get(EXPORT_URL + "?agency=DPH").status_code == 200
 
 

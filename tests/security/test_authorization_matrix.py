@@ -312,8 +312,8 @@ MATRIX: dict[tuple[str, str], Row] = {
         401,
         403,
         403,
-        (200, 403),
-        (403, 200),
+        (200, 404),
+        (404, 200),
         403,
         200,
         query="?agency={agency}",
@@ -321,7 +321,7 @@ MATRIX: dict[tuple[str, str], Row] = {
         format="multipart",
     ),
     ("enrollment-export", "GET"): R(
-        401, 403, 403, (200, 403), (403, 200), 200, 200, query="?agency={agency}"
+        401, 403, 403, (200, 404), (404, 200), 200, 200, query="?agency={agency}"
     ),
     ("enrollment-template", "GET"): R(401, 403, 403, 200, 200, 200, 200),
     # Web pages (session sign-in). Signed out, every page sends to the login page (302); the
