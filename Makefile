@@ -43,7 +43,7 @@ browsers:
 ## make bench: the benchmark (docs/BENCHMARKS.md); SCALE=quick takes about a minute.
 ## The statewide year runs on PostgreSQL when DATABASE_URL is set, else on SQLite.
 SCALE ?= statewide
-bench: migrate
+bench: install
 	$(PY) manage.py bench --scale $(SCALE)
 
 lint: install
