@@ -38,7 +38,8 @@ test: install browsers
 ## make browsers: Debian's Chromium for the browser tests (Playwright drives it; its own
 ## browser download is not used)
 browsers:
-	test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium)
+	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || (apt-get update && apt-get install -y chromium)
+	@test -x /usr/bin/chromium || echo "Chromium is missing and this is not root: the browser tests will be skipped."
 
 ## make bench: the benchmark (docs/BENCHMARKS.md); SCALE=quick takes about a minute.
 ## The statewide year runs on PostgreSQL when DATABASE_URL is set, else on SQLite.

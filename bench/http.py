@@ -15,6 +15,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import json
+import math
 import sys
 import threading
 import time
@@ -23,7 +24,8 @@ import time
 def percentile(sorted_values: list[float], fraction: float) -> float:
     if not sorted_values:
         return float("nan")
-    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values)) - 1))
+    # Nearest rank: the smallest value with at least `fraction` of the values at or below it.
+    index = min(len(sorted_values) - 1, max(0, math.ceil(fraction * len(sorted_values)) - 1))
     return sorted_values[index]
 
 

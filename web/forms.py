@@ -80,7 +80,10 @@ class PersonalHoursForm(PageForm):
     )
     source = forms.ChoiceField(
         label="Whose time",
-        choices=[(k, v) for k, v in policy.PERSONAL_SOURCES.items() if k != "sick_leave"],
+        # Only the sources the policy accepts: sick leave is never personal time.
+        choices=[
+            (k, v) for k, v in policy.PERSONAL_SOURCES.items() if k in policy.VALID_PERSONAL_SOURCES
+        ],
         help_text="Your own time: outside work, or leave you took. Sick leave is not personal "
         "time.",
     )

@@ -158,9 +158,8 @@ def adoption(*, year: int) -> Adoption:
     )
     for figures in rows.values():
         totals.add_totals(figures)
-    months = [{"month": m, "paid": ZERO, "personal": ZERO} for m in range(1, 13)]
-    for monthly in report_selectors.monthly_hours(year).values():
-        for m in range(1, 13):
-            months[m - 1]["paid"] += monthly.paid[m]
-            months[m - 1]["personal"] += monthly.personal[m]
+    monthly = report_selectors.monthly_totals(year)
+    months = [
+        {"month": m, "paid": monthly.paid[m], "personal": monthly.personal[m]} for m in range(1, 13)
+    ]
     return Adoption(year=year, rows=list(rows.values()), totals=totals, months=months)

@@ -6,7 +6,10 @@ python manage.py build_report adoption --year 2026 -o adoption.xlsx
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -68,12 +71,30 @@ class Command(BaseCommand):
             if agency is None:
                 raise CommandError(f"No agency has the code {code!r}.")
             output = output or agency_filename(agency, year)
-            with open(output, "wb") as out:
+            with _replaced(output) as out:
                 build_agency_workbook(agency, year, progress=progress, out=out)
         else:
             if code:
                 raise CommandError("The adoption workbook covers every agency; give no code.")
             output = output or adoption_filename(year)
-            with open(output, "wb") as out:
+            with _replaced(output) as out:
                 build_adoption_workbook(year, progress=progress, out=out)
         self.stdout.write(f"Wrote {output}")
+
+
+@contextmanager
+def _replaced(path: str):
+    """Write beside `path`, then move into place: a failed build never leaves a broken file
+    under the workbook's name."""
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, partial = tempfile.mkstemp(prefix=".build_report-", suffix=".xlsx", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            yield out
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(partial, 0o666 & ~umask)  # as open() would have made it, not mkstemp's 0600
+        os.replace(partial, path)
+    except BaseException:
+        os.unlink(partial)
+        raise
