@@ -7,6 +7,8 @@ policy's own sentence next to that field, as the API returns it in `detail`.
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from agencies.models import MentoringOrganization
@@ -158,3 +160,19 @@ class RosterImportForm(PageForm):
     dry_run = forms.BooleanField(
         label="Only check the file, save nothing", required=False, initial=False
     )
+
+
+class SetPasswordByEmailForm(PasswordResetForm):
+    """Django's reset form, also for accounts that have no password yet.
+
+    Accounts are created by a coordinator, an admin or the roster import without a usable
+    password (SPEC.md section 4); this email is how the person sets their first one. Django's
+    own form skips such accounts, which would leave every new mentor locked out.
+    """
+
+    def get_users(self, email):
+        email_field = get_user_model().get_email_field_name()
+        candidates = get_user_model()._default_manager.filter(
+            **{f"{email_field}__iexact": email, "is_active": True}
+        )
+        return (user for user in candidates if getattr(user, email_field).lower() == email.lower())

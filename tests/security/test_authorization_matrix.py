@@ -99,6 +99,13 @@ def credentials(world, side):
     return {"username": "dot.employee", "password": PASSWORD}
 
 
+FORGED_RESET_LINK = "/accounts/reset/MQ/set-password/"
+
+
+def reset_email(world, side):
+    return {"email": "dot.employee@example.ca.gov"}
+
+
 def new_agency(world, side):
     return {"code": "NEWAG", "name": "New Agency", "headcount": 10}
 
@@ -330,6 +337,18 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:login", "POST"): R(200, 302, 302, 302, 302, 302, 302, session=True),
     ("web:login", "PUT"): R(200, 302, 302, 302, 302, 302, 302, session=True),
     ("web:logout", "POST"): R(302, 302, 302, 302, 302, 302, 302, session=True),
+    # Setting a password from an emailed link: open to everyone, and the same answer whether or
+    # not the email matches an account (no account enumeration).
+    ("web:password-reset", "GET"): R(*[200] * 7, session=True),
+    ("web:password-reset", "POST"): R(
+        *[302] * 7, body=reset_email, format="multipart", session=True
+    ),
+    ("web:password-reset", "PUT"): R(*[200] * 7, session=True),
+    ("web:password-reset-done", "GET"): R(*[200] * 7, session=True),
+    ("web:password-reset-confirm", "GET"): R(*[200] * 7, path=FORGED_RESET_LINK, session=True),
+    ("web:password-reset-confirm", "POST"): R(*[200] * 7, path=FORGED_RESET_LINK, session=True),
+    ("web:password-reset-confirm", "PUT"): R(*[200] * 7, path=FORGED_RESET_LINK, session=True),
+    ("web:password-reset-complete", "GET"): R(*[200] * 7, session=True),
     # Home sends each person to their own page, or shows the choice to those with several.
     ("web:home", "GET"): R(302, 302, 302, 200, 200, 302, 200, session=True),
     ("web:my-year", "GET"): R(302, 200, 200, 200, 403, 403, 403, session=True),
