@@ -10,8 +10,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.urls import path
 
+from hours.errors import NotAllowed
 from hours.policy import PolicyViolation
 
 from . import services
@@ -28,6 +31,20 @@ class RosterAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def changeform_view(self, request, *args, **kwargs):
+        # The forms show the common refusals next to their fields; a refusal only the service
+        # knows (acting on one's own record, say) is shown as a message, and nothing is saved.
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except (NotAllowed, PolicyViolation, ValidationError) as error:
+            text = (
+                error.detail
+                if isinstance(error, PolicyViolation)
+                else "; ".join(getattr(error, "messages", [str(error)]))
+            )
+            self.message_user(request, text, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(Agency)
@@ -212,7 +229,8 @@ class EnrollmentForm(forms.ModelForm):
             .exists()
         ):
             self.add_error("pilot", "The employee is already on that pilot's roster.")
-        elif data.get("status") == Enrollment.Status.ACTIVE:
+        elif self.instance.pk is None or data.get("status") == Enrollment.Status.ACTIVE:
+            # As the services: a new line is always checked, a changed one while active.
             try:
                 services.check_enrollment(**line)
             except PolicyViolation as violation:
@@ -268,10 +286,14 @@ class EnrollmentAdmin(RosterAdmin):
     def withdraw(self, request, queryset):
         done = 0
         for enrollment in queryset.select_related("employee", "pilot"):
-            services.enrollment_update(
-                by=request.user, enrollment=enrollment, status=Enrollment.Status.WITHDRAWN
-            )
-            done += 1
+            try:
+                services.enrollment_update(
+                    by=request.user, enrollment=enrollment, status=Enrollment.Status.WITHDRAWN
+                )
+            except NotAllowed as refusal:
+                self.message_user(request, f"{enrollment}: {refusal}", messages.ERROR)
+            else:
+                done += 1
         self.message_user(request, f"{done} roster lines withdrawn.", messages.SUCCESS)
 
 

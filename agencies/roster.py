@@ -47,7 +47,7 @@ from hours.selectors import policy_params_by_year
 from leave_tracker.params import MAX_YEAR, MIN_YEAR
 
 from . import services
-from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
+from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
 from .roles import roles_of
 from .serializers import EmployeeSerializer, EnrollmentSerializer
 
@@ -759,7 +759,7 @@ def _by_name(items, name=lambda item: item.name) -> dict[str, object]:
     return {name(item).casefold(): item for item in items}
 
 
-def _plan(agency: Agency, lines: list[Line], errors: list[RosterError]) -> _Plan:
+def _plan(agency: Agency, lines: list[Line], errors: list[RosterError], *, by=None) -> _Plan:
     """Check every line against what is on file and work out what to write. Queries: a fixed
     handful, whatever the number of lines."""
     plan = _Plan()
@@ -776,6 +776,12 @@ def _plan(agency: Agency, lines: list[Line], errors: list[RosterError]) -> _Plan
             "user", "agency"
         )
     }
+    # Accounts whose email only an administrator changes (services.check_may_change).
+    privileged = {e.user_id for e in on_file.values() if e.user.is_superuser} | set(
+        Role.objects.filter(user_id__in=[e.user_id for e in on_file.values()]).values_list(
+            "user_id", flat=True
+        )
+    )
     usernames_taken = set(
         User.objects.filter(username__in=[n for n in numbers if n not in on_file]).values_list(
             "username", flat=True
@@ -833,8 +839,41 @@ def _plan(agency: Agency, lines: list[Line], errors: list[RosterError]) -> _Plan
         employee = _plan_employee(agency, line, on_file, usernames_taken, fail)
         if employee is None or line.failed or pilot is None or organization is None:
             continue
+        if not line.employee_new:
+            try:
+                _check_may_change(
+                    line,
+                    employee,
+                    roster.get((employee.pk, pilot.pk)),
+                    organization,
+                    by=by,
+                    privileged=employee.user_id in privileged,
+                )
+            except NotAllowed as refusal:
+                fail("employee_number", str(refusal), "not_allowed")
+                continue
         _plan_enrollment(plan, line, employee, pilot, organization, roster, params, fail)
     return plan
+
+
+def _check_may_change(
+    line: Line, employee: Employee, enrollment, organization, *, by, privileged: bool
+) -> None:
+    """The API's rule for who may change whom (services.check_may_change), for a line that
+    would change something: an unchanged line, one's own included, passes."""
+    enrollment_changes = enrollment is None or services.field_changes(
+        enrollment,
+        {
+            "organization_id": organization.pk,
+            "commitment_starts_on": line.commitment_starts_on,
+            "commitment_ends_on": line.commitment_ends_on,
+            "status": line.status or enrollment.status,
+        },
+    )
+    if line.employee_changes or enrollment_changes:
+        services.check_may_change(
+            by=by, employee=employee, changed=line.employee_changes, privileged=privileged
+        )
 
 
 def _failer(line: Line, errors: list[RosterError]):
@@ -1080,7 +1119,7 @@ def import_roster(*, agency: Agency, by, uploaded_file, dry_run: bool = False) -
         return result
     try:
         with transaction.atomic(), _whole_statements():
-            plan = _plan(agency, lines, errors)
+            plan = _plan(agency, lines, errors, by=by)
             if errors:
                 result.errors = sorted(errors, key=lambda e: (e.row or 0, _position(e.column)))
                 result.status = 400

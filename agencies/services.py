@@ -13,10 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from hours import ledger, policy
+from hours.errors import NotAllowed
 from hours.models import LedgerEntry
 from hours.selectors import policy_params
 
-from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
+from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
+from .roles import roles_of
 
 User = get_user_model()
 
@@ -71,6 +73,29 @@ def _taken_meanwhile(errors: dict[str, str]):
         yield
     except IntegrityError as error:
         raise ValidationError(errors) from error
+
+
+def check_may_change(*, by, employee: Employee, changed=(), privileged: bool | None = None) -> None:
+    """Nobody changes their own employee record or roster line: a coordinator is usually an
+    employee of the agency too, and would otherwise decide their own eligibility. Only an
+    administrator changes the sign-in details (username, email) of a coordinator, workgroup
+    member or administrator, since a password-reset link goes to that email."""
+    if by is not None and employee.user_id == by.pk:
+        raise NotAllowed(
+            "Nobody changes their own employee record or roster line; another coordinator of "
+            "the agency or an administrator does."
+        )
+    if by is None or not {"username", "email"} & set(changed) or roles_of(by).is_admin:
+        return
+    if privileged is None:
+        privileged = (
+            employee.user.is_superuser or Role.objects.filter(user_id=employee.user_id).exists()
+        )
+    if privileged:
+        raise NotAllowed(
+            "Only an administrator changes the username or email of a coordinator, a workgroup "
+            "member or an administrator."
+        )
 
 
 def _check_username_free(username: str, *, user_id: int | None = None) -> None:
@@ -146,6 +171,7 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
         changed = field_changes(employee, fields) | field_changes(employee.user, user_fields)
         if not changed:
             return employee
+        check_may_change(by=by, employee=employee, changed=changed)
         for name, value in fields.items():
             setattr(employee, name, value)
         employee.save()
@@ -268,6 +294,7 @@ def enrollment_create(
     commitment_ends_on: dt.date,
     status: str = Enrollment.Status.ACTIVE,
 ) -> Enrollment:
+    check_may_change(by=by, employee=employee)
     check_enrollment(
         employee=employee,
         pilot=pilot,
@@ -308,6 +335,7 @@ def enrollment_create(
 
 
 def enrollment_update(*, by, enrollment: Enrollment, **fields) -> Enrollment:
+    check_may_change(by=by, employee=enrollment.employee)
     merged = {
         name: fields.get(name, getattr(enrollment, name))
         for name in (

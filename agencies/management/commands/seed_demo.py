@@ -209,7 +209,7 @@ class Command(BaseCommand):
         for code, members in people.items():
             for person in members:
                 roster.enrollment_create(
-                    by=coordinators[code],
+                    by=admin,
                     employee=person,
                     pilot=pilots[code],
                     organization=rng.choice(qualified),
