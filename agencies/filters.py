@@ -31,6 +31,8 @@ class EmployeeFilter(django_filters.FilterSet):
 
 
 class EnrollmentFilter(django_filters.FilterSet):
+    employee = django_filters.NumberFilter(field_name="employee_id", min_value=1)
+    pilot = django_filters.NumberFilter(field_name="pilot_id", min_value=1)
     agency = django_filters.CharFilter(field_name="pilot__agency__code", label="Agency code")
 
     class Meta:

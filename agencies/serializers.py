@@ -78,7 +78,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
     )
     first_name = serializers.CharField(source="user.first_name", max_length=150)
     last_name = serializers.CharField(source="user.last_name", max_length=150)
-    email = serializers.EmailField(source="user.email")
+    email = serializers.EmailField(source="user.email", max_length=254)
     eligibility = EligibilitySerializer(read_only=True)
 
     class Meta:

@@ -231,7 +231,8 @@ def pilot_update(*, by, pilot: Pilot, **fields) -> Pilot:
     _check_pilot_dates(
         fields.get("starts_on", pilot.starts_on), fields.get("ends_on", pilot.ends_on)
     )
-    with transaction.atomic():
+    taken = f"{pilot.agency.code} already has a pilot named {fields.get('name')!r}."
+    with _taken_meanwhile({"name": taken}), transaction.atomic():
         name = fields.get("name")
         if (
             name
@@ -348,7 +349,8 @@ def enrollment_update(*, by, enrollment: Enrollment, **fields) -> Enrollment:
     }
     if fields.get("status", enrollment.status) == Enrollment.Status.ACTIVE:
         check_enrollment(**merged)
-    with transaction.atomic():
+    taken = "The employee is already on that pilot's roster."
+    with _taken_meanwhile({"pilot": taken}), transaction.atomic():
         if (
             Enrollment.objects.filter(employee=merged["employee"], pilot=merged["pilot"])
             .exclude(pk=enrollment.pk)

@@ -292,7 +292,7 @@ class LedgerEntryAdmin(ScopedAdmin):
     ]
     list_filter = ["kind", "agency", "year", "at"]
     search_fields = ["employee__employee_number", "actor__username", "reason", "subject_id"]
-    list_select_related = ["agency", "employee", "actor"]
+    list_select_related = ["agency", "employee__user", "actor"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request):

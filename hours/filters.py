@@ -6,6 +6,9 @@ from .models import LeaveRequest, LedgerEntry, PersonalHours
 
 
 class EntryFilter(django_filters.FilterSet):
+    # A plain number, not a choice among all employees: an id outside one's reach then gives
+    # an empty list, as any other, and does not reveal whether it exists.
+    employee = django_filters.NumberFilter(field_name="employee_id", min_value=1)
     agency = django_filters.CharFilter(field_name="employee__agency__code", label="Agency code")
     year = django_filters.NumberFilter(field_name="date__year", min_value=1996, max_value=2100)
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
@@ -25,6 +28,7 @@ class LeaveRequestFilter(EntryFilter):
 
 
 class LedgerFilter(django_filters.FilterSet):
+    employee = django_filters.NumberFilter(field_name="employee_id", min_value=1)
     agency = django_filters.CharFilter(field_name="agency__code", label="Agency code")
     date_after = django_filters.DateFilter(field_name="at__date", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="at__date", lookup_expr="lte")

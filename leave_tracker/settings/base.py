@@ -180,6 +180,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "leave_tracker.schema.AutoSchema",
     "EXCEPTION_HANDLER": "leave_tracker.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("AUTH_THROTTLE_RATE", "10/min")},
+    # How many proxies in front of the app append to X-Forwarded-For. 0 (serving directly):
+    # the throttle counts by the connecting address, so a client cannot dodge it by sending a
+    # made-up X-Forwarded-For; behind one load balancer, set 1.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -81,18 +81,18 @@ def test_a_coordinator_still_changes_an_ordinary_employees_email(coordinator, em
 def _own_row(coordinator, **overrides):
     own = coordinator.employee
     line = own.enrollments.get()
-    values = dict(
-        employee_number=own.employee_number,
-        first_name=coordinator.first_name,
-        last_name=coordinator.last_name,
-        email=coordinator.email,
-        bargaining_unit=own.bargaining_unit,
-        appointment=own.appointment,
-        pilot=line.pilot.name,
-        organization=line.organization.name,
-        commitment_starts_on=line.commitment_starts_on,
-        commitment_ends_on=line.commitment_ends_on,
-    )
+    values = {
+        "employee_number": own.employee_number,
+        "first_name": coordinator.first_name,
+        "last_name": coordinator.last_name,
+        "email": coordinator.email,
+        "bargaining_unit": own.bargaining_unit,
+        "appointment": own.appointment,
+        "pilot": line.pilot.name,
+        "organization": line.organization.name,
+        "commitment_starts_on": line.commitment_starts_on,
+        "commitment_ends_on": line.commitment_ends_on,
+    }
     return make_row(0, **(values | overrides))
 
 

@@ -114,6 +114,23 @@ def test_token_endpoint_is_throttled_against_password_guessing(employee, monkeyp
     assert "Retry-After" in refused
 
 
+def test_a_made_up_forwarded_for_header_does_not_dodge_the_throttle(employee, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth": "3/min"})
+    cache.clear()
+    client = APIClient()
+    answers = [
+        client.post(
+            "/api/v1/auth/token/",
+            {"username": "dot.employee", "password": f"guess {n}"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        ).status_code
+        for n in range(4)
+    ]
+    cache.clear()
+    assert answers == [400, 400, 400, 429]
+
+
 def test_production_throttle_rate_for_the_token_endpoint_is_set():
     assert ScopedRateThrottle.THROTTLE_RATES["auth"] == "10/min"
 
