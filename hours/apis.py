@@ -83,6 +83,7 @@ class PersonalHoursViewSet(EntryViewSet):
 
     @extend_schema(responses={201: PersonalHoursSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
+        _own_employee(request)  # who may log comes before what they sent: 403 before 400
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
@@ -96,6 +97,7 @@ class PersonalHoursViewSet(EntryViewSet):
     @action(detail=True, methods=["post"])
     def verify(self, request, pk=None):
         entry = self.get_object()
+        services.check_may_decide(employee=entry.employee, by=request.user, action="verify")
         body = VerifySerializer(data=request.data)
         body.is_valid(raise_exception=True)
         entry = services.personal_hours_verify(entry=entry, by=request.user, **body.validated_data)
@@ -107,6 +109,7 @@ class PersonalHoursViewSet(EntryViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
         entry = self.get_object()
+        services.check_may_decide(employee=entry.employee, by=request.user, action="reject")
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         entry = services.personal_hours_reject(entry=entry, by=request.user, **body.validated_data)
@@ -124,6 +127,7 @@ class LeaveRequestViewSet(EntryViewSet):
 
     @extend_schema(responses={201: LeaveRequestSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
+        _own_employee(request)  # who may request comes before what they sent: 403 before 400
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
@@ -131,11 +135,16 @@ class LeaveRequestViewSet(EntryViewSet):
             employee=_own_employee(self.request), by=self.request.user, **serializer.validated_data
         )
 
-    def _act(self, request, service, body_class, **extra):
+    def _act(self, request, service, body_class, *, action: str):
         leave = self.get_object()
+        # Who may act comes before what they sent: 403 (or self_approval) before a field error.
+        if action == "cancel":
+            services.check_may_cancel(request=leave, by=request.user)
+        else:
+            services.check_may_decide(employee=leave.employee, by=request.user, action=action)
         body = body_class(data=request.data)
         body.is_valid(raise_exception=True)
-        leave = service(request=leave, by=request.user, **body.validated_data, **extra)
+        leave = service(request=leave, by=request.user, **body.validated_data)
         return Response(LeaveRequestSerializer(leave).data)
 
     @extend_schema(
@@ -143,24 +152,30 @@ class LeaveRequestViewSet(EntryViewSet):
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._act(request, services.leave_request_approve, ApproveSerializer)
+        return self._act(
+            request, services.leave_request_approve, ApproveSerializer, action="approve"
+        )
 
     @extend_schema(request=ReasonSerializer, responses={200: LeaveRequestSerializer, **RULE_ERRORS})
     @action(detail=True, methods=["post"])
     def deny(self, request, pk=None):
-        return self._act(request, services.leave_request_deny, ReasonSerializer)
+        return self._act(request, services.leave_request_deny, ReasonSerializer, action="deny")
 
     @extend_schema(
         request=OptionalReasonSerializer, responses={200: LeaveRequestSerializer, **RULE_ERRORS}
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._act(request, services.leave_request_cancel, OptionalReasonSerializer)
+        return self._act(
+            request, services.leave_request_cancel, OptionalReasonSerializer, action="cancel"
+        )
 
     @extend_schema(request=ReasonSerializer, responses={200: LeaveRequestSerializer, **RULE_ERRORS})
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
-        return self._act(request, services.leave_request_reverse, ReasonSerializer)
+        return self._act(
+            request, services.leave_request_reverse, ReasonSerializer, action="reverse"
+        )
 
     @extend_schema(
         request=BulkApproveSerializer,

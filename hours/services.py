@@ -78,7 +78,13 @@ def _check_can_log(*, employee: Employee, by) -> None:
         raise NotAllowed("Employees log and request only their own hours.")
 
 
-def _check_coordinates(*, employee: Employee, by, action: str) -> None:
+def check_may_cancel(*, request: LeaveRequest, by) -> None:
+    if roles_of(by).employee_id != request.employee_id:
+        raise NotAllowed("Only the employee who made a request can cancel it.")
+
+
+def check_may_decide(*, employee: Employee, by, action: str) -> None:
+    """A coordinator of the employee's agency (or an administrator), and not the employee."""
     if not roles_of(by).coordinates(employee.agency_id):
         raise NotAllowed(f"Only a coordinator of {employee.agency.code} can {action} this.")
     policy.check_not_self(actor_user_id=by.pk, owner_user_id=employee.user_id, action=action)
@@ -182,7 +188,7 @@ def personal_hours_verify(
 ) -> PersonalHours:
     """Record the mentoring organization's verification (who there, and when)."""
     employee = entry.employee
-    _check_coordinates(employee=employee, by=by, action="verify")
+    check_may_decide(employee=employee, by=by, action="verify")
     if not verified_by_name.strip():
         raise ValidationError(
             {
@@ -230,7 +236,7 @@ def personal_hours_reject(*, entry: PersonalHours, by, reason: str) -> PersonalH
     """Reject logged hours, or un-verify verified ones. Approved leave that relied on them
     stays approved, and the year shows as out of match."""
     employee = entry.employee
-    _check_coordinates(employee=employee, by=by, action="reject")
+    check_may_decide(employee=employee, by=by, action="reject")
     policy.check_reason(reason=reason, action="reject personal hours")
     with transaction.atomic():
         balance, entry = _locked_personal(entry)
@@ -377,7 +383,7 @@ def leave_request_approve(
     """
     today = today or selectors.today()
     employee = request.employee
-    _check_coordinates(employee=employee, by=by, action="approve")
+    check_may_decide(employee=employee, by=by, action="approve")
     with transaction.atomic():
         balance, request = _locked_request(request)
         _require_status(request, LeaveRequest.Status.PENDING, action="approved")
@@ -419,7 +425,7 @@ def leave_request_approve(
 def leave_request_deny(*, request: LeaveRequest, by, reason: str) -> LeaveRequest:
     """Deny a pending request; a coordinator may deny for operational needs, with a reason."""
     employee = request.employee
-    _check_coordinates(employee=employee, by=by, action="deny")
+    check_may_decide(employee=employee, by=by, action="deny")
     policy.check_reason(reason=reason, action="deny a request")
     with transaction.atomic():
         balance, request = _locked_request(request)
@@ -452,8 +458,7 @@ def leave_request_cancel(
 ) -> LeaveRequest:
     """The employee withdraws a pending request, or an approved one before its date."""
     today = today or selectors.today()
-    if roles_of(by).employee_id != request.employee_id:
-        raise NotAllowed("Only the employee who made a request can cancel it.")
+    check_may_cancel(request=request, by=by)
     with transaction.atomic():
         balance, request = _locked_request(request)
         _require_status(
@@ -487,7 +492,7 @@ def leave_request_cancel(
 def leave_request_reverse(*, request: LeaveRequest, by, reason: str) -> LeaveRequest:
     """A coordinator takes back approved leave, with a written reason."""
     employee = request.employee
-    _check_coordinates(employee=employee, by=by, action="reverse")
+    check_may_decide(employee=employee, by=by, action="reverse")
     policy.check_reason(reason=reason, action="reverse approved leave")
     with transaction.atomic():
         balance, request = _locked_request(request)
