@@ -377,16 +377,22 @@ def check_daily_limits(
 
 
 def check_annual_cap(
-    *, year: int, hours: Decimal, committed: Decimal, params: PolicyParams = DEFAULT_PARAMS
+    *,
+    year: int,
+    hours: Decimal,
+    committed: Decimal,
+    params: PolicyParams = DEFAULT_PARAMS,
+    at_approval: bool = False,
 ) -> None:
-    """`committed` is the paid leave already counted this year (approved, plus pending when
-    a request is made)."""
+    """`committed` is the paid leave already counted this year: approved plus pending when a
+    request is made; approved only when one is approved (the others wait their turn)."""
     if committed + hours > params.cap_hours:
         left = max(ZERO, params.cap_hours - committed)
+        counted = "approved" if at_approval else "approved or pending"
         raise PolicyViolation(
             ANNUAL_CAP_EXCEEDED,
             f"Paid mentoring leave is at most {plural_hours(params.cap_hours)} in {year}; "
-            f"{plural_hours(committed)} are already approved or pending, so "
+            f"{plural_hours(committed)} are already {counted}, so "
             f"{plural_hours(left)} remain, not {hours_text(hours)}.",
             field="hours",
         )
@@ -399,17 +405,28 @@ def check_match(
     committed: Decimal,
     personal_verified: Decimal,
     params: PolicyParams = DEFAULT_PARAMS,
+    at_approval: bool = False,
 ) -> None:
-    """Personal time comes first: verified personal hours cover all paid leave, hour for hour."""
+    """Personal time comes first: verified personal hours cover all paid leave, hour for hour.
+
+    The sentence speaks to the employee when they request, about them when a coordinator
+    approves."""
     needed = (committed + hours) * params.match_ratio
     if personal_verified < needed:
         short = needed - personal_verified
+        who, has = ("the employee", "has") if at_approval else ("you", "have")
+        them = "it" if short == 1 else "them"
         raise PolicyViolation(
             MATCH_REQUIRED,
-            f"Personal time comes first: {plural_hours(hours)} of paid leave in {year} needs "
-            f"{plural_hours(needed)} of verified personal mentoring that year, and you have "
-            f"{plural_hours(personal_verified)}. Log {plural_hours(short)} more and have "
-            f"{'it' if short == 1 else 'them'} verified.",
+            f"Personal time comes first: with these {plural_hours(hours)}, paid leave in {year} "
+            f"would come to {plural_hours(committed + hours)}, which needs "
+            f"{plural_hours(needed)} of verified personal mentoring that year, and {who} {has} "
+            f"{plural_hours(personal_verified)}. "
+            + (
+                f"{plural_hours(short).capitalize()} more must be logged and verified first."
+                if at_approval
+                else f"Log {plural_hours(short)} more and have {them} verified."
+            ),
             field="hours",
         )
 

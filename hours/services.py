@@ -301,13 +301,17 @@ def _check_paid_leave(
     policy.check_daily_limits(
         on=on, hours=hours, paid=True, paid_that_day=paid, personal_that_day=personal, params=params
     )
-    policy.check_annual_cap(year=on.year, hours=hours, committed=committed, params=params)
+    at_approval = exclude_leave_id is not None  # the request being approved is set aside
+    policy.check_annual_cap(
+        year=on.year, hours=hours, committed=committed, params=params, at_approval=at_approval
+    )
     policy.check_match(
         year=on.year,
         hours=hours,
         committed=committed,
         personal_verified=balance.personal_verified,
         params=params,
+        at_approval=at_approval,
     )
 
 

@@ -329,3 +329,30 @@ def test_violation_serializes_with_its_field():
     error = PolicyViolation("wrong_year", "No.", field="date")
     assert error.as_dict() == {"code": "wrong_year", "detail": "No.", "field": "date"}
     assert PolicyViolation("x", "y").as_dict() == {"code": "x", "detail": "y"}
+
+
+def test_the_match_sentence_speaks_to_the_employee_and_about_them_at_approval():
+    args = {
+        "year": 2026,
+        "hours": Decimal("4"),
+        "committed": Decimal("36"),
+        "personal_verified": Decimal("38"),
+    }
+    with pytest.raises(PolicyViolation) as asked:
+        policy.check_match(**args)
+    with pytest.raises(PolicyViolation) as approving:
+        policy.check_match(**args, at_approval=True)
+    assert "would come to 40 hours" in asked.value.detail
+    assert "you have 38 hours" in asked.value.detail
+    assert "the employee has 38 hours" in approving.value.detail
+    assert "2 hours more must be logged and verified first" in approving.value.detail
+
+
+def test_the_cap_sentence_counts_pending_hours_only_when_a_request_is_made():
+    cap = {"year": 2026, "hours": Decimal("8"), "committed": Decimal("36")}
+    with pytest.raises(PolicyViolation) as asked:
+        policy.check_annual_cap(**cap)
+    with pytest.raises(PolicyViolation) as approving:
+        policy.check_annual_cap(**cap, at_approval=True)
+    assert "36 hours are already approved or pending" in asked.value.detail
+    assert "36 hours are already approved, so 4 hours remain" in approving.value.detail
