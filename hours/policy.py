@@ -265,7 +265,8 @@ def check_enrolled_on(
             else:
                 return
     raise PolicyViolation(
-        NOT_ENROLLED, "You are not enrolled on that date: " + "; ".join(problems) + "."
+        NOT_ENROLLED,
+        f"Not enrolled on {on:%B %-d, %Y}: " + "; ".join(problems) + ".",
     )
 
 

@@ -28,11 +28,21 @@ def _hours(value: Decimal, what: str = "") -> str:
 
 
 def next_step(
-    figures: BalanceFigures, *, params: policy.PolicyParams, eligibility: policy.Eligibility
+    figures: BalanceFigures,
+    *,
+    params: policy.PolicyParams,
+    eligibility: policy.Eligibility,
+    not_enrolled: str | None = None,
 ) -> str:
-    """The one thing the employee can do next, in a sentence."""
+    """The one thing the employee can do next, in a sentence. `not_enrolled` is the policy's
+    sentence when the employee is not on an active roster today."""
     if not eligibility.eligible:
         return eligibility.reason or "You are not eligible for mentoring leave."
+    if not_enrolled:
+        return (
+            f"{not_enrolled} Mentoring hours count once you are on your agency's pilot roster; "
+            "ask your pilot coordinator."
+        )
     committed = figures.paid_approved + figures.paid_pending
     if committed >= figures.cap:
         return (

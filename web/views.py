@@ -99,6 +99,17 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- The employee: My mentoring year ------------------------------------------------------------
 
 
+def _not_enrolled_today(employee: Employee, *, today, params) -> str | None:
+    """The policy's sentence if the employee is not on an active roster today, else None."""
+    try:
+        policy.check_enrolled_on(
+            on=today, enrollments=selectors.enrollment_facts(employee_id=employee.pk), params=params
+        )
+    except policy.PolicyViolation as violation:
+        return violation.detail
+    return None
+
+
 def _own_employee(request) -> Employee:
     employee = employee_of(request.user)
     if employee is None:
@@ -143,7 +154,12 @@ def _my_year_page(
         "today": today,
         "figures": figures,
         "bars": pages.year_bars(figures, params=params),
-        "next_step": pages.next_step(figures, params=params, eligibility=employee.eligibility),
+        "next_step": pages.next_step(
+            figures,
+            params=params,
+            eligibility=employee.eligibility,
+            not_enrolled=_not_enrolled_today(employee, today=today, params=this_year),
+        ),
         "hours_form": hours_form,
         "leave_form": leave_form,
         "personal_hours": list(web.personal_hours_of(employee_id=employee.pk, year=year)),

@@ -217,3 +217,15 @@ def test_cancelling_twice_is_a_conflict(employee, org, today, verified_hours, we
     response = client.post(f"/me/leave/{leave.pk}/cancel/")
     assert response.status_code == 409
     assert "cancelled, so it cannot be cancelled" in response.content.decode()
+
+
+def test_a_withdrawn_mentor_is_told_why_their_hours_do_not_count(employee, coordinator, client):
+    from agencies import services as roster
+
+    roster.enrollment_update(
+        by=coordinator, enrollment=employee.enrollments.get(), status="withdrawn"
+    )
+    client.force_login(employee.user)
+    page = client.get("/me/").content.decode()
+    assert "roster is withdrawn" in page
+    assert "ask your pilot coordinator" in page
