@@ -61,6 +61,12 @@ def _scoped(queryset, request):
     )
 
 
+def _with_employee(manager, action: str | None):
+    """Actions on one entry need its employee (who may act on it); a list shows only the id,
+    so it skips the join."""
+    return manager.all() if action == "list" else manager.select_related("employee")
+
+
 class EntryViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -79,7 +85,7 @@ class PersonalHoursViewSet(EntryViewSet):
     filterset_class = PersonalHoursFilter
 
     def get_queryset(self):
-        return _scoped(PersonalHours.objects.select_related("employee"), self.request)
+        return _scoped(_with_employee(PersonalHours.objects, self.action), self.request)
 
     @extend_schema(responses={201: PersonalHoursSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
@@ -123,7 +129,7 @@ class LeaveRequestViewSet(EntryViewSet):
     filterset_class = LeaveRequestFilter
 
     def get_queryset(self):
-        return _scoped(LeaveRequest.objects.select_related("employee"), self.request)
+        return _scoped(_with_employee(LeaveRequest.objects, self.action), self.request)
 
     @extend_schema(responses={201: LeaveRequestSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
