@@ -71,15 +71,12 @@ class PilotForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         agency = data.get("agency") or getattr(self.instance, "agency", None)
-        name, starts_on, ends_on = data.get("name"), data.get("starts_on"), data.get("ends_on")
-        if (
-            agency
-            and name
-            and Pilot.objects.filter(agency=agency, name=name).exclude(pk=self.instance.pk).exists()
-        ):
-            self.add_error("name", f"{agency.code} already has a pilot named {name!r}.")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "A pilot must end on or after the day it starts.")
+        fields = {name: data.get(name) for name in ("name", "starts_on", "ends_on")}
+        if agency and all(fields.values()):
+            try:
+                services.check_pilot(agency=agency, pilot_id=self.instance.pk, **fields)
+            except ValidationError as error:
+                self.add_error(None, error)
         return data
 
 

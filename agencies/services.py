@@ -190,9 +190,18 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
     return employee
 
 
-def _check_pilot_dates(starts_on: dt.date, ends_on: dt.date) -> None:
+def check_pilot(
+    *, agency: Agency, name: str, starts_on: dt.date, ends_on: dt.date, pilot_id: int | None = None
+) -> None:
+    """A pilot's name is used once in its agency, and it ends on or after the day it starts.
+    The admin's form calls this too, to show the errors next to the fields."""
+    errors = {}
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": "A pilot must end on or after the day it starts."})
+        errors["ends_on"] = "A pilot must end on or after the day it starts."
+    if Pilot.objects.filter(agency=agency, name=name).exclude(pk=pilot_id).exists():
+        errors["name"] = f"{agency.code} already has a pilot named {name!r}."
+    if errors:
+        raise ValidationError(errors)
 
 
 def pilot_create(
@@ -204,11 +213,9 @@ def pilot_create(
     ends_on: dt.date,
     status: str = Pilot.Status.ACTIVE,
 ) -> Pilot:
-    _check_pilot_dates(starts_on, ends_on)
     taken = f"{agency.code} already has a pilot named {name!r}."
     with _taken_meanwhile({"name": taken}), transaction.atomic():
-        if Pilot.objects.filter(agency=agency, name=name).exists():
-            raise ValidationError({"name": f"{agency.code} already has a pilot named {name!r}."})
+        check_pilot(agency=agency, name=name, starts_on=starts_on, ends_on=ends_on)
         pilot = Pilot.objects.create(
             agency=agency, name=name, starts_on=starts_on, ends_on=ends_on, status=status
         )
@@ -228,19 +235,15 @@ def pilot_create(
 
 
 def pilot_update(*, by, pilot: Pilot, **fields) -> Pilot:
-    _check_pilot_dates(
-        fields.get("starts_on", pilot.starts_on), fields.get("ends_on", pilot.ends_on)
-    )
     taken = f"{pilot.agency.code} already has a pilot named {fields.get('name')!r}."
     with _taken_meanwhile({"name": taken}), transaction.atomic():
-        name = fields.get("name")
-        if (
-            name
-            and Pilot.objects.filter(agency=pilot.agency, name=name).exclude(pk=pilot.pk).exists()
-        ):
-            raise ValidationError(
-                {"name": f"{pilot.agency.code} already has a pilot named {name!r}."}
-            )
+        check_pilot(
+            agency=pilot.agency,
+            name=fields.get("name", pilot.name),
+            starts_on=fields.get("starts_on", pilot.starts_on),
+            ends_on=fields.get("ends_on", pilot.ends_on),
+            pilot_id=pilot.pk,
+        )
         changed = field_changes(pilot, fields)
         if not changed:
             return pilot
