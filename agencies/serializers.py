@@ -33,6 +33,8 @@ class CoordinatedAgencyField(serializers.SlugRelatedField):
         super().__init__(slug_field="code", queryset=Agency.objects.all(), **kwargs)
 
     def to_internal_value(self, data):
+        if "\x00" in str(data):  # PostgreSQL text cannot hold it: refuse before the lookup
+            raise serializers.ValidationError("Null characters are not allowed.")
         agency = super().to_internal_value(data)
         roles = roles_of(self.context["request"].user)
         if not roles.coordinates(agency.pk):

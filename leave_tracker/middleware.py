@@ -1,7 +1,10 @@
-"""Refuse a request body past the size limit before anything reads it.
+"""Refusals at the door, before any view reads the request.
 
-Django would raise RequestDataTooBig only when a view reads the body, and answer with an HTML
-400 page; an API client deserves a clear JSON 413 that names the limit.
+- A body past the size limit: Django would raise RequestDataTooBig only when a view reads the
+  body, and answer with an HTML 400 page; an API client deserves a clear JSON 413 that names
+  the limit.
+- A null character in the query string: PostgreSQL text cannot hold one, so a parameter that
+  reaches a query with it would fail there; no parameter of ours can mean one.
 """
 
 from __future__ import annotations
@@ -36,4 +39,22 @@ class RequestSizeLimitMiddleware:
                 },
                 status=413,
             )
+        return self.get_response(request)
+
+
+class NullCharacterQueryMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return JsonResponse(
+                    {
+                        "code": "invalid_query",
+                        "detail": f"The query parameter {name.replace(chr(0), '')!r} holds a "
+                        "null character, which no parameter accepts.",
+                    },
+                    status=400,
+                )
         return self.get_response(request)
