@@ -98,10 +98,9 @@ def _own_row(coordinator, **overrides):
 
 @pytest.fixture
 def post_file(client_for):
-    def post(user, file):
-        return client_for(user).post(
-            "/api/v1/enrollments/import/", {"file": file}, format="multipart"
-        )
+    def post(user, file, agency=None):
+        url = "/api/v1/enrollments/import/" + (f"?agency={agency}" if agency else "")
+        return client_for(user).post(url, {"file": file}, format="multipart")
 
     return post
 
@@ -123,3 +122,20 @@ def test_the_importers_own_unchanged_line_passes_so_an_export_imports_back(
     response = post_file(coordinator, roster_file([_own_row(coordinator)]))
     assert response.status_code == 200, response.json()
     assert response.json()["rows_unchanged"] == 1
+
+
+def test_a_roster_file_cannot_change_a_coordinators_email_unless_an_administrator_imports_it(
+    coordinator, second_coordinator, admin_user, org, post_file
+):
+    moved = roster_file([_own_row(coordinator, email="elsewhere@example.com")])
+    refused = post_file(second_coordinator, moved)
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["code"] == "not_allowed"
+    coordinator.refresh_from_db()
+    assert coordinator.email == "dot.coordinator@example.ca.gov"
+
+    moved.seek(0)
+    response = post_file(admin_user, moved, agency="DOT")
+    assert response.status_code == 200, response.json()
+    coordinator.refresh_from_db()
+    assert coordinator.email == "elsewhere@example.com"
