@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -130,11 +129,12 @@ class EmployeeAddForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         username = data.get("username") or data.get("employee_number")
-        if username and get_user_model().objects.filter(username=username).exists():
-            self.add_error(
-                "username" if data.get("username") else "employee_number",
-                f"The username {username!r} is already taken.",
-            )
+        if username:
+            try:
+                services.check_username_free(username)
+            except ValidationError as error:
+                field = "username" if data.get("username") else "employee_number"
+                self.add_error(field, error.message_dict["username"])
         return data
 
 

@@ -98,7 +98,7 @@ def check_may_change(*, by, employee: Employee, changed=(), privileged: bool | N
         )
 
 
-def _check_username_free(username: str, *, user_id: int | None = None) -> None:
+def check_username_free(username: str, *, user_id: int | None = None) -> None:
     if User.objects.filter(username=username).exclude(pk=user_id).exists():
         raise ValidationError({"username": f"The username {username!r} is already taken."})
 
@@ -124,7 +124,7 @@ def employee_create(
             raise ValidationError(
                 {"employee_number": f"Employee number {employee_number} is already on file."}
             )
-        _check_username_free(username)
+        check_username_free(username)
         user = User(username=username, first_name=first_name, last_name=last_name, email=email)
         user.set_unusable_password()
         user.save()
@@ -158,7 +158,7 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
     taken = "That employee number or username was just taken; check the record and try again."
     with _taken_meanwhile({"employee_number": taken}), transaction.atomic():
         if "username" in user_fields:
-            _check_username_free(user_fields["username"], user_id=employee.user_id)
+            check_username_free(user_fields["username"], user_id=employee.user_id)
         number = fields.get("employee_number")
         if (
             number

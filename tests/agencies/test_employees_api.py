@@ -296,7 +296,7 @@ def test_a_username_taken_by_a_concurrent_request_still_answers_400(
     client_for, coordinator, employee, new_employee, row_counts, monkeypatch
 ):
     # As if another request took the username between the check and the insert.
-    monkeypatch.setattr("agencies.services._check_username_free", lambda *a, **k: None)
+    monkeypatch.setattr("agencies.services.check_username_free", lambda *a, **k: None)
     before = row_counts()
     response = client_for(coordinator).post(EMPLOYEES, new_employee | {"username": "dot.employee"})
     assert response.status_code == 400
