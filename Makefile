@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test install migrate demo lint format check-deploy clean browsers bench
+.PHONY: run serve test install migrate demo lint format check-deploy clean browsers bench screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,19 +21,24 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
-## make run: SQLite, demo data (loaded once), http://127.0.0.1:8000
+## make run: SQLite, demo data (loaded once), http://127.0.0.1:$(PORT) (PORT defaults to 8000)
+PORT ?= 8000
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make serve: production-style serving with gunicorn and whitenoise (set DEBUG=0 and SECRET_KEY)
 serve: migrate
 	$(PY) manage.py collectstatic --noinput
-	$(VENV)/bin/gunicorn leave_tracker.wsgi:application --bind 127.0.0.1:8000 \
+	$(VENV)/bin/gunicorn leave_tracker.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 ## make test: every test (SQLite, or PostgreSQL when DATABASE_URL is set)
 test: install browsers
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## make screenshots: rewrite the screenshots in docs/screenshots/ from the browser tests
+screenshots: install browsers
+	SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
 
 ## make browsers: Debian's Chromium for the browser tests (Playwright drives it; its own
 ## browser download is not used)

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path
 
-from hours.errors import NotAllowed
-from hours.policy import PolicyViolation
+from policy.errors import NotAllowed
+from policy.rules import PolicyViolation
 
 from . import services
 from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role

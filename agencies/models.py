@@ -7,7 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from hours import policy
+from policy import rules
 
 
 class Agency(models.Model):
@@ -74,10 +74,10 @@ class Pilot(models.Model):
 
 
 class Employee(models.Model):
-    BARGAINING_UNIT_CHOICES = [(unit, f"Unit {unit}") for unit in policy.BARGAINING_UNITS[:-1]] + [
+    BARGAINING_UNIT_CHOICES = [(unit, f"Unit {unit}") for unit in rules.BARGAINING_UNITS[:-1]] + [
         ("excluded", "Excluded from bargaining")
     ]
-    APPOINTMENT_CHOICES = list(policy.APPOINTMENTS.items())
+    APPOINTMENT_CHOICES = list(rules.APPOINTMENTS.items())
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="employee"
@@ -94,10 +94,8 @@ class Employee(models.Model):
         return f"{self.employee_number} {self.user.get_full_name()}".strip()
 
     @property
-    def eligibility(self) -> policy.Eligibility:
-        return policy.eligibility(
-            bargaining_unit=self.bargaining_unit, appointment=self.appointment
-        )
+    def eligibility(self) -> rules.Eligibility:
+        return rules.eligibility(bargaining_unit=self.bargaining_unit, appointment=self.appointment)
 
 
 class Enrollment(models.Model):

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from hours.errors import NotAllowed
+from policy.errors import NotAllowed
 
 from .models import Agency
 from .roles import roles_of

@@ -12,10 +12,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from hours import ledger, policy
-from hours.errors import NotAllowed
-from hours.models import LedgerEntry
-from hours.selectors import policy_params
+from ledger import services as ledger
+from ledger.models import LedgerEntry
+from policy import rules
+from policy.errors import NotAllowed
+from policy.selectors import policy_params
 
 from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
 from .roles import roles_of
@@ -267,21 +268,19 @@ def check_enrollment(
     organization: MentoringOrganization,
     commitment_starts_on: dt.date,
     commitment_ends_on: dt.date,
-    params: policy.PolicyParams | None = None,
+    params: rules.PolicyParams | None = None,
 ) -> None:
     """The roster rules of SPEC.md section 3 for one line: the pilot is the employee's agency's,
     the employee is eligible, the organization is qualified, the commitment lasts a school year.
 
     `params` are the policy parameters of the commitment's first year; the roster import reads
     them once for the whole file instead of once per line."""
-    policy.check_same_agency(employee_agency=employee.agency.code, pilot_agency=pilot.agency.code)
-    policy.check_eligible(
-        bargaining_unit=employee.bargaining_unit, appointment=employee.appointment
-    )
-    policy.check_organization_qualified(
+    rules.check_same_agency(employee_agency=employee.agency.code, pilot_agency=pilot.agency.code)
+    rules.check_eligible(bargaining_unit=employee.bargaining_unit, appointment=employee.appointment)
+    rules.check_organization_qualified(
         name=organization.name, meets_quality_standards=organization.meets_quality_standards
     )
-    policy.check_commitment(
+    rules.check_commitment(
         starts_on=commitment_starts_on,
         ends_on=commitment_ends_on,
         params=params or policy_params(commitment_starts_on.year),

@@ -15,7 +15,7 @@ import io
 from django.db import connection
 from openpyxl import Workbook
 
-from hours import policy
+from policy import rules
 from reports import workbooks
 
 STATUS_LABELS = " ".join(
@@ -40,7 +40,7 @@ def _least(a: str, b: str) -> str:
 
 def _employees_sql(*, one_agency: bool) -> str:
     """Every employee with the year's figures and their agency's sums, in one query."""
-    params = policy.DEFAULT_PARAMS
+    params = rules.DEFAULT_PARAMS
     cap, ratio, step = params.cap_hours, params.match_ratio, params.increment
     committed = "(x.paid_approved + x.paid_pending)"
     available = _least(f"{cap} - {committed}", f"x.personal_verified / {ratio} - {committed}")
@@ -57,8 +57,8 @@ def _employees_sql(*, one_agency: bool) -> str:
     WITH x AS (
         SELECT a.id AS agency_id, a.code, a.name AS agency_name, a.headcount,
                e.employee_number, TRIM(u.first_name || ' ' || u.last_name) AS name,
-               CASE WHEN e.bargaining_unit IN ({_in(policy.COVERED_BARGAINING_UNITS)})
-                     AND e.appointment IN ({_in(policy.ELIGIBLE_APPOINTMENTS)})
+               CASE WHEN e.bargaining_unit IN ({_in(rules.COVERED_BARGAINING_UNITS)})
+                     AND e.appointment IN ({_in(rules.ELIGIBLE_APPOINTMENTS)})
                     THEN 'Yes' ELSE 'No' END AS eligible,
                EXISTS (SELECT 1 FROM agencies_enrollment n
                        JOIN agencies_pilot p ON p.id = n.pilot_id
@@ -173,7 +173,7 @@ def _definitions(ws, sheets) -> None:
 def _summary_values(row) -> list:
     """An agency's Summary figures, from the window sums carried on each of its rows."""
     headcount, roster, enrolled, active, approved, pending, verified, logged, out = row[13:]
-    cap = policy.DEFAULT_PARAMS.cap_hours
+    cap = rules.DEFAULT_PARAMS.cap_hours
     rate = enrolled / headcount if headcount else None
     share = float(approved) / float(cap * enrolled) if enrolled else None
     return [

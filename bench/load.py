@@ -27,8 +27,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
-from hours import policy
-from hours.models import Balance, LeaveRequest, LedgerEntry, PersonalHours
+from hours.models import Balance, LeaveRequest, PersonalHours
+from ledger.models import LedgerEntry
+from policy import rules
 
 User = get_user_model()
 ZERO = Decimal("0.00")
@@ -100,7 +101,7 @@ FIRST = ["Maria", "James", "Linh", "Carlos", "Aisha", "Robert", "Priya", "Daniel
 FIRST += ["Miguel", "Hannah", "Tomas", "Keisha", "Arjun", "Sofia", "Ethan", "Mei", "Jorge"]
 LAST = ["Garcia", "Nguyen", "Johnson", "Martinez", "Patel", "Kim", "Lopez", "Williams", "Chen"]
 LAST += ["Hernandez", "Brown", "Singh", "Rodriguez", "Davis", "Tran", "Wilson", "Lee", "Flores"]
-UNITS = sorted(policy.COVERED_BARGAINING_UNITS)
+UNITS = sorted(rules.COVERED_BARGAINING_UNITS)
 SOURCES = ["non_working_time"] * 6 + ["annual_leave", "vacation", "personal_leave", "cto"]
 PERSONAL_HOURS = [Decimal(h) for h in ("1.00", "1.50", "2.00", "2.00", "2.50", "3.00", "4.00")]
 PAID_HOURS = [Decimal(h) for h in ("1.00", "2.00", "2.00", "3.00", "4.00", "4.00")]
@@ -358,9 +359,7 @@ class YearLoader:
                     agency=agency,
                     employee_number=f"B{i:07d}",
                     bargaining_unit=rng.choice(UNITS),
-                    appointment=rng.choices(sorted(policy.ELIGIBLE_APPOINTMENTS), weights=[9, 1])[
-                        0
-                    ],
+                    appointment=rng.choices(sorted(rules.ELIGIBLE_APPOINTMENTS), weights=[9, 1])[0],
                 )
             )
             plans.append(rng)
@@ -482,7 +481,7 @@ class YearLoader:
 
         # Paid leave, in date order, within the cap and the match: approved plus pending never
         # exceed the cap nor the verified personal hours.
-        room = min(policy.DEFAULT_PARAMS.cap_hours, verified)
+        room = min(rules.DEFAULT_PARAMS.cap_hours, verified)
         leave, approved, pending = [], ZERO, ZERO
         for offset in leave_days:
             day = first + dt.timedelta(days=offset)

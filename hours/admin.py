@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
 from agencies.roles import roles_of, scope_by_agency
+from ledger.models import LedgerEntry
+from policy.errors import NotAllowed, StateConflict
+from policy.models import PolicyYear
+from policy.rules import PolicyViolation
 
 from . import services
-from .errors import NotAllowed, StateConflict
-from .models import Balance, LeaveRequest, LedgerEntry, PersonalHours, PolicyYear
-from .policy import PolicyViolation
+from .models import Balance, LeaveRequest, PersonalHours
 
 
 class ReasonForm(forms.Form):

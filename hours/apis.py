@@ -9,11 +9,14 @@ from rest_framework.response import Response
 
 from agencies.models import Employee
 from agencies.roles import employee_of, roles_of, scope_by_agency
-from leave_tracker.params import year_param
+from ledger.models import LedgerEntry
+from policy import dates
+from policy.params import year_param
+from policy.selectors import policy_params
 
 from . import selectors, services
 from .filters import LeaveRequestFilter, LedgerFilter, PersonalHoursFilter
-from .models import LeaveRequest, LedgerEntry, PersonalHours
+from .models import LeaveRequest, PersonalHours
 from .serializers import (
     ApproveSerializer,
     BadRequestSerializer,
@@ -263,14 +266,14 @@ class BalanceViewSet(viewsets.GenericViewSet):
         responses={200: BalanceSerializer(many=True), 400: RULE_ERRORS[400]},
     )
     def list(self, request):
-        year = year_param(request, default=selectors.today().year)
+        year = year_param(request, default=dates.today().year)
         queryset = selectors.employees_with_year(self.get_queryset(), year=year).order_by(
             "agency__code", "employee_number"
         )
         agency = request.query_params.get("agency")
         if agency:
             queryset = queryset.filter(agency__code=agency)
-        params = selectors.policy_params(year)
+        params = policy_params(year)
         page = self.paginate_queryset(queryset)
         rows = [_balance_row(e, selectors.figures_of(e, year=year, params=params)) for e in page]
         return self.get_paginated_response(BalanceSerializer(rows, many=True).data)
@@ -281,7 +284,7 @@ class BalanceViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"])
     def me(self, request):
-        year = year_param(request, default=selectors.today().year)
+        year = year_param(request, default=dates.today().year)
         employee = _own_employee(request)
         figures = selectors.balance_for(employee_id=employee.pk, year=year)
         return Response(BalanceSerializer(_balance_row(employee, figures)).data)

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import django_filters
 
-from .models import LeaveRequest, LedgerEntry, PersonalHours
+from ledger.models import LedgerEntry
+
+from .models import LeaveRequest, PersonalHours
 
 
 class EntryFilter(django_filters.FilterSet):

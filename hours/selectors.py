@@ -6,40 +6,34 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, FilteredRelation, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    FilteredRelation,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractYear
 
 from agencies.models import Employee, Enrollment
+from ledger.models import LedgerEntry
+from policy import rules
+from policy.selectors import policy_params
 
-from . import policy
-from .models import Balance, LeaveRequest, PersonalHours, PolicyYear
+from .models import Balance, LeaveRequest, PersonalHours
 
 ZERO = Decimal("0.00")
 HOURS_FIELD = DecimalField(max_digits=8, decimal_places=2)
 
 
-def today() -> dt.date:
-    """Today in California (TIME_ZONE is America/Los_Angeles)."""
-    return timezone.localdate()
-
-
-def policy_params(year: int) -> policy.PolicyParams:
-    record = PolicyYear.objects.filter(year=year).first()
-    return record.params if record else policy.DEFAULT_PARAMS
-
-
-def policy_params_by_year(years) -> dict[int, policy.PolicyParams]:
-    found = {
-        record.year: record.params for record in PolicyYear.objects.filter(year__in=set(years))
-    }
-    return {year: found.get(year, policy.DEFAULT_PARAMS) for year in years}
-
-
-def enrollment_facts(*, employee_id: int) -> list[policy.EnrollmentFacts]:
+def enrollment_facts(*, employee_id: int) -> list[rules.EnrollmentFacts]:
     rows = Enrollment.objects.filter(employee_id=employee_id).select_related("pilot")
     return [
-        policy.EnrollmentFacts(
+        rules.EnrollmentFacts(
             active=row.status == Enrollment.Status.ACTIVE,
             pilot_name=row.pilot.name,
             pilot_active=row.pilot.status == "active",
@@ -100,7 +94,7 @@ class BalanceFigures:
         *,
         employee_id: int,
         year: int,
-        params: policy.PolicyParams,
+        params: rules.PolicyParams,
         paid_approved: Decimal,
         paid_pending: Decimal,
         personal_verified: Decimal,
@@ -114,13 +108,13 @@ class BalanceFigures:
             paid_pending=paid_pending,
             personal_verified=personal_verified,
             personal_awaiting_verification=personal_logged,
-            paid_available=policy.paid_available(
+            paid_available=rules.paid_available(
                 paid_approved=paid_approved,
                 paid_pending=paid_pending,
                 personal_verified=personal_verified,
                 params=params,
             ),
-            in_match=policy.in_match(
+            in_match=rules.in_match(
                 paid_approved=paid_approved, personal_verified=personal_verified, params=params
             ),
         )
@@ -150,7 +144,7 @@ def employees_with_year(queryset: QuerySet[Employee], *, year: int) -> QuerySet[
     ).select_related("user", "agency")
 
 
-def figures_of(employee: Employee, *, year: int, params: policy.PolicyParams) -> BalanceFigures:
+def figures_of(employee: Employee, *, year: int, params: rules.PolicyParams) -> BalanceFigures:
     """Figures of an employee annotated by employees_with_year."""
     return BalanceFigures.from_values(
         employee_id=employee.pk,
@@ -176,11 +170,6 @@ class BalanceReport:
 def recomputed_balances() -> BalanceReport:
     """Every stored balance against (a) the sums of the ledger's deltas and (b) the hours and
     requests themselves by status. Four aggregating queries, whatever the data size."""
-    from django.db.models import Count
-    from django.db.models.functions import ExtractYear
-
-    from .models import LedgerEntry
-
     stored = {
         (row["employee_id"], row["year"]): tuple(row[name] for name in FIELDS)
         for row in Balance.objects.values("employee_id", "year", *FIELDS)

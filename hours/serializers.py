@@ -3,8 +3,9 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from agencies.models import MentoringOrganization
+from ledger.models import LedgerEntry
 
-from .models import LeaveRequest, LedgerEntry, PersonalHours
+from .models import LeaveRequest, PersonalHours
 
 HOURS = {"max_digits": 6, "decimal_places": 2}
 MAX_ID = 2**63 - 1  # BigAutoField

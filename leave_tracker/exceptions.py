@@ -13,8 +13,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from hours.errors import NotAllowed, StateConflict
-from hours.policy import PolicyViolation
+from policy.errors import NotAllowed, StateConflict
+from policy.rules import PolicyViolation
 
 
 def exception_handler(exc, context):

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from agencies.roles import roles_of
-from leave_tracker.params import year_param
+from policy.params import year_param
 
 from .workbooks import (
     XLSX_CONTENT_TYPE,

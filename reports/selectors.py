@@ -16,16 +16,13 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from agencies.models import Agency, Employee, Enrollment
-from hours import policy
 from hours.models import LeaveRequest, PersonalHours
-from hours.selectors import BalanceFigures, employees_with_year, figures_of, policy_params
+from hours.selectors import BalanceFigures, employees_with_year, figures_of
+from policy import rules
+from policy.dates import year_bounds
 
 ZERO = Decimal("0.00")
 MONTHS = range(1, 13)
-
-
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -144,7 +141,7 @@ def _roster_flags(year: int) -> dict[str, Exists]:
 
 
 def employee_rows(
-    year: int, *, params: policy.PolicyParams, agency: Agency | None = None
+    year: int, *, params: rules.PolicyParams, agency: Agency | None = None
 ) -> Iterator[EmployeeRow]:
     """Every employee (of one agency, or all) with the year's figures, ordered by agency code
     and employee number. One query, streamed."""
@@ -230,7 +227,7 @@ def agencies() -> list[Agency]:
     return list(Agency.objects.order_by("code"))
 
 
-def figures_for(agency: Agency, params: policy.PolicyParams) -> AgencyFigures:
+def figures_for(agency: Agency, params: rules.PolicyParams) -> AgencyFigures:
     return AgencyFigures(
         code=agency.code, name=agency.name, headcount=agency.headcount, cap=params.cap_hours
     )
@@ -246,5 +243,4 @@ __all__ = [
     "leave_requests_of_year",
     "monthly_hours",
     "monthly_totals",
-    "policy_params",
 ]

@@ -31,6 +31,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from agencies.models import Agency
+from policy.selectors import policy_params
 
 from . import selectors
 from .selectors import AgencyFigures, EmployeeRow, Monthly
@@ -452,7 +453,7 @@ def build_agency_workbook(
 
     Returns the xlsx bytes, or writes them to `out` (then returns b"")."""
     total = 5
-    params = selectors.policy_params(year)
+    params = policy_params(year)
     figures = selectors.figures_for(agency, params)
     rows = list(selectors.employee_rows(year, params=params, agency=agency))
     for row in rows:
@@ -571,7 +572,7 @@ def build_adoption_workbook(
     agencies by month, with a chart), Definitions, then one sheet per agency with its employees.
 
     Five queries whatever the data size. Returns the xlsx bytes, or writes them to `out`."""
-    params = selectors.policy_params(year)
+    params = policy_params(year)
     agencies = selectors.agencies()
     monthly = selectors.monthly_totals(year)
     total = len(agencies) + 3

@@ -12,7 +12,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from agencies.models import MentoringOrganization
-from hours import policy
+from policy import rules
 
 NOTES_HELP = "Never name or describe the young person you mentor."
 
@@ -26,7 +26,7 @@ class PageForm(forms.Form):
 
     def add_service_error(self, error: Exception) -> None:
         """Show a service's error next to its field, or above the form when it names none."""
-        if isinstance(error, policy.PolicyViolation):
+        if isinstance(error, rules.PolicyViolation):
             field = error.field if error.field in self.fields else None
             self.add_error(field, error.detail)
         elif isinstance(error, ValidationError) and hasattr(error, "error_dict"):
@@ -57,8 +57,8 @@ def _date_widget(**attrs) -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date", **attrs}, format="%Y-%m-%d")
 
 
-def _hours_widget(params: policy.PolicyParams) -> forms.NumberInput:
-    step = policy.hours_text(params.increment)
+def _hours_widget(params: rules.PolicyParams) -> forms.NumberInput:
+    step = rules.hours_text(params.increment)
     return forms.NumberInput(attrs={"step": step, "min": step, "inputmode": "decimal"})
 
 
@@ -84,7 +84,7 @@ class PersonalHoursForm(PageForm):
         label="Whose time",
         # Only the sources the policy accepts: sick leave is never personal time.
         choices=[
-            (k, v) for k, v in policy.PERSONAL_SOURCES.items() if k in policy.VALID_PERSONAL_SOURCES
+            (k, v) for k, v in rules.PERSONAL_SOURCES.items() if k in rules.VALID_PERSONAL_SOURCES
         ],
         help_text="Your own time: outside work, or leave you took. Sick leave is not personal "
         "time.",
@@ -99,7 +99,7 @@ class PersonalHoursForm(PageForm):
     )
 
     def __init__(
-        self, *args, params: policy.PolicyParams, today, organizations=None, **kwargs
+        self, *args, params: rules.PolicyParams, today, organizations=None, **kwargs
     ) -> None:
         kwargs.setdefault("prefix", "hours")
         super().__init__(*args, **kwargs)
@@ -120,13 +120,13 @@ class LeaveRequestForm(PageForm):
         help_text=NOTES_HELP,
     )
 
-    def __init__(self, *args, params: policy.PolicyParams, organizations=None, **kwargs) -> None:
+    def __init__(self, *args, params: rules.PolicyParams, organizations=None, **kwargs) -> None:
         kwargs.setdefault("prefix", "leave")
         super().__init__(*args, **kwargs)
         self.use_organizations(organizations)
         self.fields["hours"].widget = _hours_widget(params)
         self.fields["hours"].help_text = (
-            f"In quarter hours, at most {policy.plural_hours(params.daily_paid_limit)} a day. "
+            f"In quarter hours, at most {rules.plural_hours(params.daily_paid_limit)} a day. "
             "Only time spent mentoring; travel does not count."
         )
 

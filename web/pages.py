@@ -1,14 +1,14 @@
 """What a page shows, worked out from the figures: the next step in plain words, the bars of
 an employee's year, the monthly chart. Presentation only: the numbers come from the selectors
-and the rules from hours.policy."""
+and the rules from policy.rules."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from hours import policy
 from hours.selectors import BalanceFigures
+from policy import rules
 
 ZERO = Decimal("0.00")
 # The example request the next step is worked out for: a typical mentoring session.
@@ -24,14 +24,14 @@ def _percent(part: Decimal, whole: Decimal) -> float:
 def _hours(value: Decimal, what: str = "") -> str:
     """_hours(2, "paid") -> "2 paid hours"; _hours(1, "personal") -> "1 personal hour"."""
     noun = "hour" if value == 1 else "hours"
-    return " ".join(part for part in (policy.hours_text(value), what, noun) if part)
+    return " ".join(part for part in (rules.hours_text(value), what, noun) if part)
 
 
 def next_step(
     figures: BalanceFigures,
     *,
-    params: policy.PolicyParams,
-    eligibility: policy.Eligibility,
+    params: rules.PolicyParams,
+    eligibility: rules.Eligibility,
     not_enrolled: str | None = None,
 ) -> str:
     """The one thing the employee can do next, in a sentence. `not_enrolled` is the policy's
@@ -47,8 +47,8 @@ def next_step(
     if committed >= figures.cap:
         return (
             f"You have reached the {figures.year} limit of {_hours(figures.cap, 'paid')} "
-            f"({policy.hours_text(figures.paid_approved)} approved, "
-            f"{policy.hours_text(figures.paid_pending)} pending). Thank you for mentoring."
+            f"({rules.hours_text(figures.paid_approved)} approved, "
+            f"{rules.hours_text(figures.paid_pending)} pending). Thank you for mentoring."
         )
     if figures.paid_available > 0:
         return (
@@ -56,21 +56,21 @@ def next_step(
             "after that needs one more verified personal hour first."
         )
     request = min(TYPICAL_REQUEST, figures.cap - committed)
-    # The match (policy.check_match): verified personal hours cover all paid leave.
+    # The match (rules.check_match): verified personal hours cover all paid leave.
     short = (committed + request) * params.match_ratio - figures.personal_verified
     awaiting = figures.personal_awaiting_verification
     if awaiting >= short:
         return (
             f"You have {_hours(awaiting, 'personal')} awaiting verification. Once your "
-            f"coordinator verifies {policy.hours_text(short)} of them, you can request "
+            f"coordinator verifies {rules.hours_text(short)} of them, you can request "
             f"{_hours(request, 'paid')}."
         )
     if awaiting > 0:
         return (
-            f"Log {policy.hours_text(short - awaiting)} more personal "
+            f"Log {rules.hours_text(short - awaiting)} more personal "
             f"{'hour' if short - awaiting == 1 else 'hours'} and have "
             f"{'it' if short - awaiting == 1 else 'them'} verified, along with the "
-            f"{policy.hours_text(awaiting)} awaiting verification, before you can request "
+            f"{rules.hours_text(awaiting)} awaiting verification, before you can request "
             f"{_hours(request, 'paid')}."
         )
     return (
@@ -93,8 +93,8 @@ class Bar:
     marker_label: str = ""
 
 
-def year_bars(figures: BalanceFigures, *, params: policy.PolicyParams) -> list[Bar]:
-    hours = policy.hours_text
+def year_bars(figures: BalanceFigures, *, params: rules.PolicyParams) -> list[Bar]:
+    hours = rules.hours_text
     committed = figures.paid_approved + figures.paid_pending
     paid = Bar(
         label="Paid mentoring leave",
@@ -172,5 +172,5 @@ def month_chart(months: list[dict], *, height: float = 160.0, width: float = 600
         "bar_width": round(bar, 1),
         "height": height,
         "width": width,
-        "top": policy.hours_text(top),
+        "top": rules.hours_text(top),
     }

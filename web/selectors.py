@@ -6,7 +6,6 @@ what a page lists: an employee's year, a coordinator's queues, the adoption figu
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,13 +15,11 @@ from agencies.models import Agency, Enrollment, MentoringOrganization
 from agencies.roles import Roles, scope_by_agency
 from hours import selectors
 from hours.models import Balance, LeaveRequest, PersonalHours
+from policy.dates import year_bounds
+from policy.selectors import policy_params, policy_params_by_year
 from reports import selectors as report_selectors
 
 ZERO = Decimal("0.00")
-
-
-def year_bounds(year: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
 def scoped_entries(queryset: QuerySet, roles: Roles) -> QuerySet:
@@ -103,7 +100,7 @@ def figures_for_requests(requests: list[LeaveRequest]) -> dict[int, selectors.Ba
     for employee_id, year in keys:
         condition |= Q(employee_id=employee_id, year=year)
     rows = {(b.employee_id, b.year): b for b in Balance.objects.filter(condition)}
-    params = selectors.policy_params_by_year({year for _, year in keys})
+    params = policy_params_by_year({year for _, year in keys})
     result = {}
     for r in requests:
         row = rows.get((r.employee_id, r.date.year))
@@ -146,7 +143,7 @@ class Adoption:
 def adoption(*, year: int) -> Adoption:
     """Per agency: the adoption workbook's own figures (reports.selectors, over the balances
     API's employees_with_year), and every agency's hours by month. Five queries."""
-    params = selectors.policy_params(year)
+    params = policy_params(year)
     rows = {
         agency.pk: report_selectors.figures_for(agency, params)
         for agency in report_selectors.agencies()

@@ -49,12 +49,15 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "policy",
+    "ledger",
     "accounts",
     "agencies",
     "hours",
     "reports",
     "web",
     "bench",
+    "demo",
 ]
 
 MIDDLEWARE = [

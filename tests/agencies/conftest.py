@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from agencies.models import Employee, Enrollment, Pilot
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
 
 
 @pytest.fixture

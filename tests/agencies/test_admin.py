@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from agencies.models import Enrollment, Pilot
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
 from tests.factories import EmployeeFactory
 
 ADMIN = "/admin/agencies"

@@ -9,8 +9,8 @@ import pytest
 
 from agencies import services
 from agencies.models import Enrollment
-from hours import policy
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
+from policy import rules
 from tests.factories import EmployeeFactory
 
 COVERED = [str(n) for n in range(1, 22) if n not in (6, 8, 18)] + ["excluded"]
@@ -18,12 +18,12 @@ COVERED = [str(n) for n in range(1, 22) if n not in (6, 8, 18)] + ["excluded"]
 
 @pytest.mark.parametrize("unit", COVERED)
 def test_covered_bargaining_units_are_eligible(unit):
-    assert policy.eligibility(bargaining_unit=unit, appointment="permanent").eligible
+    assert rules.eligibility(bargaining_unit=unit, appointment="permanent").eligible
 
 
 @pytest.mark.parametrize("unit", ["6", "8", "18"])
 def test_units_6_8_and_18_are_not_covered(unit):
-    result = policy.eligibility(bargaining_unit=unit, appointment="permanent")
+    result = rules.eligibility(bargaining_unit=unit, appointment="permanent")
     assert result.eligible is False
     assert result.code == "not_eligible"
     assert f"unit {unit}" in result.reason
@@ -31,29 +31,29 @@ def test_units_6_8_and_18_are_not_covered(unit):
 
 @pytest.mark.parametrize("appointment", ["permanent", "probationary_after_permanent"])
 def test_permanent_appointments_are_eligible(appointment):
-    assert policy.eligibility(bargaining_unit="1", appointment=appointment).eligible
+    assert rules.eligibility(bargaining_unit="1", appointment=appointment).eligible
 
 
 @pytest.mark.parametrize(
     "appointment", ["probationary", "retired_annuitant", "temporary", "limited_term"]
 )
 def test_other_appointments_are_not_eligible(appointment):
-    result = policy.eligibility(bargaining_unit="1", appointment=appointment)
+    result = rules.eligibility(bargaining_unit="1", appointment=appointment)
     assert result.eligible is False
     assert result.code == "not_eligible"
-    assert policy.APPOINTMENTS[appointment] in result.reason
+    assert rules.APPOINTMENTS[appointment] in result.reason
 
 
 def test_check_eligible_raises_the_rule_code():
-    with pytest.raises(policy.PolicyViolation) as caught:
-        policy.check_eligible(bargaining_unit="6", appointment="permanent")
+    with pytest.raises(rules.PolicyViolation) as caught:
+        rules.check_eligible(bargaining_unit="6", appointment="permanent")
     assert caught.value.code == "not_eligible"
 
 
 def test_the_roster_service_refuses_an_ineligible_employee(dot, dot_pilot, org, coordinator, today):
     annuitant = EmployeeFactory(agency=dot, appointment="retired_annuitant")
     ledger_before = LedgerEntry.objects.count()
-    with pytest.raises(policy.PolicyViolation) as caught:
+    with pytest.raises(rules.PolicyViolation) as caught:
         services.enrollment_create(
             by=coordinator,
             employee=annuitant,
@@ -71,7 +71,7 @@ def test_reactivating_a_line_of_an_employee_who_became_ineligible_is_refused(emp
     enrollment = employee.enrollments.get()
     services.enrollment_update(by=coordinator, enrollment=enrollment, status="withdrawn")
     services.employee_update(by=coordinator, employee=employee, appointment="temporary")
-    with pytest.raises(policy.PolicyViolation) as caught:
+    with pytest.raises(rules.PolicyViolation) as caught:
         services.enrollment_update(by=coordinator, enrollment=enrollment, status="active")
     assert caught.value.code == "not_eligible"
     enrollment.refresh_from_db()

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Employee
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
 from tests.factories import EmployeeFactory
 
 EMPLOYEES = "/api/v1/employees/"

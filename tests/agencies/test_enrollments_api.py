@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Enrollment
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
 from tests.factories import EmployeeFactory, EnrollmentFactory
 
 ENROLLMENTS = "/api/v1/enrollments/"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from agencies.models import Employee, Enrollment
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
 
 from ..factories import PilotFactory
 from ..roster.conftest import make_row, roster_file, roster_state

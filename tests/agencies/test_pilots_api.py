@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from agencies.models import Pilot
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
 
 PILOTS = "/api/v1/pilots/"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from agencies import services
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
 from tests.factories import EmployeeFactory
 
 

@@ -12,9 +12,10 @@ from django.db.models import Count, Sum
 
 from agencies.models import Employee, Enrollment
 from bench.load import SCALES, YearLoader
-from hours import policy
-from hours.models import Balance, LeaveRequest, LedgerEntry, PersonalHours
+from hours.models import Balance, LeaveRequest, PersonalHours
 from hours.selectors import balance_for, recomputed_balances
+from ledger.models import LedgerEntry
+from policy import rules
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def test_every_year_keeps_the_cap_and_the_match(loaded):
     for employee in Employee.objects.all():
         figures = balance_for(employee_id=employee.pk, year=loaded.year)
         committed = figures.paid_approved + figures.paid_pending
-        assert committed <= policy.DEFAULT_PARAMS.cap_hours
+        assert committed <= rules.DEFAULT_PARAMS.cap_hours
         assert figures.personal_verified >= committed
         assert figures.in_match
 
@@ -58,11 +59,11 @@ def test_hours_respect_increments_dates_and_daily_limits(loaded, today):
     assert not PersonalHours.objects.filter(date__gt=today).exists()
     assert not PersonalHours.objects.exclude(date__year=today.year).exists()
     assert not LeaveRequest.objects.exclude(date__year=today.year).exists()
-    assert not PersonalHours.objects.exclude(source__in=policy.VALID_PERSONAL_SOURCES).exists()
+    assert not PersonalHours.objects.exclude(source__in=rules.VALID_PERSONAL_SOURCES).exists()
     per_day = (
         LeaveRequest.objects.values("employee_id", "date")
         .annotate(n=Count("id"), total=Sum("hours"))
-        .filter(total__gt=policy.DEFAULT_PARAMS.daily_paid_limit)
+        .filter(total__gt=rules.DEFAULT_PARAMS.daily_paid_limit)
     )
     assert not per_day.exists()
 
@@ -72,7 +73,7 @@ def test_every_employee_is_eligible_and_enrolled_on_every_date_they_have_hours(l
         employee = enrollment.employee
         assert employee.eligibility.eligible
         assert enrollment.pilot.agency_id == employee.agency_id
-        policy.check_commitment(
+        rules.check_commitment(
             starts_on=enrollment.commitment_starts_on, ends_on=enrollment.commitment_ends_on
         )
         dates = list(PersonalHours.objects.filter(employee=employee).values_list("date", flat=True))

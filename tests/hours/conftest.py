@@ -3,7 +3,7 @@ and a snapshot of everything the services write (to prove an error wrote nothing
 
 "Today" is pinned to July 1 of the current year for every test here, so that a test can log
 more than one day's worth of personal hours in the past and request leave ahead, whatever the
-real date is. The services read the date only through hours.selectors.today().
+real date is. The services read the date only through policy.dates.today().
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
-from hours import selectors, services
-from hours.models import Balance, LeaveRequest, LedgerEntry, PersonalHours
+from hours import services
+from hours.models import Balance, LeaveRequest, PersonalHours
+from ledger.models import LedgerEntry
+from policy import dates
 
 API = "/api/v1"
 
@@ -24,7 +26,7 @@ API = "/api/v1"
 def today(monkeypatch) -> dt.date:
     """Overrides the shared `today` (and so `day(n)`): July 1 of this year."""
     pinned = dt.date(dt.date.today().year, 7, 1)
-    monkeypatch.setattr(selectors, "today", lambda: pinned)
+    monkeypatch.setattr(dates, "today", lambda: pinned)
     return pinned
 
 

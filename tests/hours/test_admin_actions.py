@@ -7,7 +7,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from hours.models import LeaveRequest, LedgerEntry, PersonalHours
+from hours.models import LeaveRequest, PersonalHours
+from ledger.models import LedgerEntry
 
 LEAVE = "/admin/hours/leaverequest/"
 PERSONAL = "/admin/hours/personalhours/"
@@ -68,7 +69,7 @@ def two_pending(employee, verified, request_leave):
 def test_changelists_open_with_search_and_filters(admin_client, two_pending):
     urls = [LEAVE, PERSONAL]
     if admin_client.actor.is_superuser:
-        urls += ["/admin/hours/balance/", "/admin/hours/ledgerentry/", "/admin/hours/policyyear/"]
+        urls += ["/admin/hours/balance/", "/admin/ledger/ledgerentry/", "/admin/policy/policyyear/"]
     for url in urls:
         assert admin_client.get(url, {"q": "Friends"}).status_code == 200, url
     listing = admin_client.get(LEAVE, {"status__exact": "pending"})
@@ -206,6 +207,6 @@ def test_ledger_entries_cannot_be_changed_or_deleted_in_the_admin(admin_user, tw
     client = Client()
     client.force_login(admin_user)
     entry = LedgerEntry.objects.first()
-    page = client.get(f"/admin/hours/ledgerentry/{entry.pk}/change/")
+    page = client.get(f"/admin/ledger/ledgerentry/{entry.pk}/change/")
     assert page.status_code == 200 and b'name="reason"' not in page.content
-    assert client.post(f"/admin/hours/ledgerentry/{entry.pk}/delete/").status_code == 403
+    assert client.post(f"/admin/ledger/ledgerentry/{entry.pk}/delete/").status_code == 403

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from hours import services
-from hours.models import LeaveRequest, LedgerEntry
+from hours.models import LeaveRequest
+from ledger.models import LedgerEntry
 
 from .conftest import API, balance_of
 

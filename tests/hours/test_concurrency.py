@@ -17,9 +17,11 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from agencies.models import Role
-from hours import ledger, services
-from hours.models import Balance, LeaveRequest, LedgerEntry
-from hours.policy import PolicyViolation
+from hours import services
+from hours.models import Balance, LeaveRequest
+from ledger import services as ledger
+from ledger.models import LedgerEntry
+from policy.rules import PolicyViolation
 from tests.factories import LeaveRequestFactory, RoleFactory, UserFactory
 
 from .conftest import API

@@ -8,8 +8,11 @@ from decimal import Decimal
 import pytest
 
 from agencies.models import Enrollment
-from hours import selectors, services
-from hours.models import Balance, LeaveRequest, LedgerEntry, PolicyYear
+from hours import services
+from hours.models import Balance, LeaveRequest
+from ledger.models import LedgerEntry
+from policy import dates
+from policy.models import PolicyYear
 from tests.factories import EmployeeFactory, EnrollmentFactory, LeaveRequestFactory, UserFactory
 
 from .conftest import API, balance_of
@@ -171,7 +174,7 @@ def break_after_request(employee, org, unqualified_org, pending, today, log_hour
         elif case == "wrong_year":
             # The request is decided only after the year has closed: no carry-over.
             next_year = dt.date(today.year + 1, 1, 2)
-            monkeypatch.setattr(selectors, "today", lambda: next_year)
+            monkeypatch.setattr(dates, "today", lambda: next_year)
         else:
             raise AssertionError(case)
         return pending

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hours.models import LeaveRequest, LedgerEntry, PersonalHours
+from hours.models import LeaveRequest, PersonalHours
+from ledger.models import LedgerEntry
 
 from .conftest import API, balance_of
 

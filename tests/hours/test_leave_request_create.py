@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from agencies.models import Enrollment
-from hours.models import LeaveRequest, LedgerEntry
+from hours.models import LeaveRequest
+from ledger.models import LedgerEntry
 from tests.factories import EmployeeFactory, EnrollmentFactory
 
 from .conftest import API, balance_of
@@ -236,7 +237,7 @@ def test_daily_limits_name_the_limit_in_the_sentence(client_for, break_rule):
 def test_the_cap_is_read_from_the_years_policy_record(
     client_for, employee, org, verified, ahead, today
 ):
-    from hours.models import PolicyYear
+    from policy.models import PolicyYear
 
     PolicyYear.objects.update_or_create(year=today.year, defaults={"cap_hours": Decimal("4")})
     verified(employee, 8, 1)

@@ -7,8 +7,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from hours import services
-from hours.errors import StateConflict
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
+from policy.errors import StateConflict
 
 from .conftest import API
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from agencies.models import Enrollment
-from hours.models import LedgerEntry, PersonalHours
+from hours.models import PersonalHours
+from ledger.models import LedgerEntry
 from tests.factories import EmployeeFactory, EnrollmentFactory, UserFactory
 
 from .conftest import API, balance_of

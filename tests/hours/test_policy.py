@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from hours import policy
-from hours.policy import PolicyParams, PolicyViolation
+from policy import rules
+from policy.rules import PolicyParams, PolicyViolation
 
 D = Decimal
 DAY = dt.date(2026, 7, 1)
@@ -22,7 +22,7 @@ def violation(code: str, function, **kwargs) -> PolicyViolation:
     return caught.value
 
 
-def enrollment(**overrides) -> policy.EnrollmentFacts:
+def enrollment(**overrides) -> rules.EnrollmentFacts:
     values = {
         "active": True,
         "pilot_name": "DOT Pilot",
@@ -32,23 +32,23 @@ def enrollment(**overrides) -> policy.EnrollmentFacts:
         "commitment_starts_on": dt.date(2026, 1, 1),
         "commitment_ends_on": dt.date(2026, 12, 31),
     }
-    return policy.EnrollmentFacts(**{**values, **overrides})
+    return rules.EnrollmentFacts(**{**values, **overrides})
 
 
 def test_every_rule_code_is_listed_once():
-    assert len(policy.RULE_CODES) == len(set(policy.RULE_CODES)) == 13
+    assert len(rules.RULE_CODES) == len(set(rules.RULE_CODES)) == 13
 
 
 @pytest.mark.parametrize("unit", ["6", "8", "18", "22", ""])
 def test_uncovered_bargaining_units_are_not_eligible(unit):
     violation(
-        policy.NOT_ELIGIBLE, policy.check_eligible, bargaining_unit=unit, appointment="permanent"
+        rules.NOT_ELIGIBLE, rules.check_eligible, bargaining_unit=unit, appointment="permanent"
     )
 
 
-@pytest.mark.parametrize("unit", sorted(policy.COVERED_BARGAINING_UNITS))
+@pytest.mark.parametrize("unit", sorted(rules.COVERED_BARGAINING_UNITS))
 def test_covered_units_and_excluded_employees_are_eligible(unit):
-    policy.check_eligible(bargaining_unit=unit, appointment="permanent")
+    rules.check_eligible(bargaining_unit=unit, appointment="permanent")
 
 
 @pytest.mark.parametrize(
@@ -56,35 +56,35 @@ def test_covered_units_and_excluded_employees_are_eligible(unit):
 )
 def test_appointments_other_than_permanent_are_not_eligible(appointment):
     error = violation(
-        policy.NOT_ELIGIBLE,
-        policy.check_eligible,
+        rules.NOT_ELIGIBLE,
+        rules.check_eligible,
         bargaining_unit="1",
         appointment=appointment,
     )
-    assert policy.APPOINTMENTS[appointment] in error.detail
+    assert rules.APPOINTMENTS[appointment] in error.detail
 
 
 def test_probation_after_permanent_status_is_eligible():
-    assert policy.eligibility(bargaining_unit="1", appointment="probationary_after_permanent")
-    result = policy.eligibility(bargaining_unit="1", appointment="probationary_after_permanent")
+    assert rules.eligibility(bargaining_unit="1", appointment="probationary_after_permanent")
+    result = rules.eligibility(bargaining_unit="1", appointment="probationary_after_permanent")
     assert result.as_dict() == {"eligible": True, "code": None, "reason": None}
 
 
 def test_commitment_of_less_than_a_school_year_is_refused():
     error = violation(
-        policy.NOT_ENROLLED,
-        policy.check_commitment,
+        rules.NOT_ENROLLED,
+        rules.check_commitment,
         starts_on=dt.date(2026, 9, 1),
         ends_on=dt.date(2027, 5, 31),
     )
     assert error.field == "commitment_ends_on"
-    policy.check_commitment(starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2027, 6, 1))
+    rules.check_commitment(starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2027, 6, 1))
 
 
 def test_commitment_must_end_after_it_starts():
     violation(
-        policy.NOT_ENROLLED,
-        policy.check_commitment,
+        rules.NOT_ENROLLED,
+        rules.check_commitment,
         starts_on=dt.date(2026, 9, 1),
         ends_on=dt.date(2026, 9, 1),
     )
@@ -92,19 +92,17 @@ def test_commitment_must_end_after_it_starts():
 
 def test_commitment_length_is_a_parameter():
     short = PolicyParams(commitment_months=6)
-    policy.check_commitment(
-        starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 7, 1), params=short
-    )
+    rules.check_commitment(starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 7, 1), params=short)
 
 
 def test_add_months_clamps_to_the_end_of_the_month():
-    assert policy.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
-    assert policy.add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
-    assert policy.add_months(dt.date(2026, 9, 1), 9) == dt.date(2027, 6, 1)
+    assert rules.add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert rules.add_months(dt.date(2028, 1, 31), 1) == dt.date(2028, 2, 29)
+    assert rules.add_months(dt.date(2026, 9, 1), 9) == dt.date(2027, 6, 1)
 
 
 def test_enrolled_on_a_running_pilot_passes():
-    policy.check_enrolled_on(on=DAY, enrollments=[enrollment()])
+    rules.check_enrolled_on(on=DAY, enrollments=[enrollment()])
 
 
 @pytest.mark.parametrize(
@@ -125,47 +123,47 @@ def test_enrolled_on_a_running_pilot_passes():
 )
 def test_not_enrolled_names_the_reason(overrides, words):
     error = violation(
-        policy.NOT_ENROLLED, policy.check_enrolled_on, on=DAY, enrollments=[enrollment(**overrides)]
+        rules.NOT_ENROLLED, rules.check_enrolled_on, on=DAY, enrollments=[enrollment(**overrides)]
     )
     assert words in error.detail
 
 
 def test_not_on_any_roster_is_not_enrolled():
-    violation(policy.NOT_ENROLLED, policy.check_enrolled_on, on=DAY, enrollments=[])
+    violation(rules.NOT_ENROLLED, rules.check_enrolled_on, on=DAY, enrollments=[])
 
 
 def test_one_good_roster_line_is_enough():
-    policy.check_enrolled_on(on=DAY, enrollments=[enrollment(active=False), enrollment()])
+    rules.check_enrolled_on(on=DAY, enrollments=[enrollment(active=False), enrollment()])
 
 
 def test_unqualified_organization_is_refused():
     error = violation(
-        policy.ORGANIZATION_NOT_QUALIFIED,
-        policy.check_organization_qualified,
+        rules.ORGANIZATION_NOT_QUALIFIED,
+        rules.check_organization_qualified,
         name="Peacemakers Inc.",
         meets_quality_standards=False,
     )
     assert error.field == "organization"
     assert "Peacemakers Inc." in error.detail
-    policy.check_organization_qualified(name="Friends for Youth", meets_quality_standards=True)
+    rules.check_organization_qualified(name="Friends for Youth", meets_quality_standards=True)
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "-0.25", "0.3", "0.1", "1.33", "7.01"])
 def test_hours_must_be_positive_quarter_hours(value):
-    error = violation(policy.INVALID_INCREMENT, policy.check_increment, hours=D(value))
+    error = violation(rules.INVALID_INCREMENT, rules.check_increment, hours=D(value))
     assert error.field == "hours"
 
 
 @pytest.mark.parametrize("value", ["0.25", "0.5", "1", "2.75", "8.00", "40"])
 def test_quarter_hours_pass(value):
-    policy.check_increment(hours=D(value))
+    rules.check_increment(hours=D(value))
 
 
 def test_increment_is_a_parameter():
-    policy.check_increment(hours=D("0.1"), params=PolicyParams(increment=D("0.1")))
+    rules.check_increment(hours=D("0.1"), params=PolicyParams(increment=D("0.1")))
     violation(
-        policy.INVALID_INCREMENT,
-        policy.check_increment,
+        rules.INVALID_INCREMENT,
+        rules.check_increment,
         hours=D("0.25"),
         params=PolicyParams(increment=D("0.5")),
     )
@@ -173,46 +171,46 @@ def test_increment_is_a_parameter():
 
 def test_sick_leave_is_not_personal_time():
     error = violation(
-        policy.PERSONAL_SOURCE_INVALID, policy.check_personal_source, source="sick_leave"
+        rules.PERSONAL_SOURCE_INVALID, rules.check_personal_source, source="sick_leave"
     )
     assert error.field == "source"
 
 
-@pytest.mark.parametrize("source", sorted(policy.VALID_PERSONAL_SOURCES))
+@pytest.mark.parametrize("source", sorted(rules.VALID_PERSONAL_SOURCES))
 def test_own_time_sources_are_personal_time(source):
-    policy.check_personal_source(source=source)
+    rules.check_personal_source(source=source)
 
 
 def test_travel_does_not_count():
-    error = violation(policy.TRAVEL_NOT_ALLOWED, policy.check_activity, activity="travel")
+    error = violation(rules.TRAVEL_NOT_ALLOWED, rules.check_activity, activity="travel")
     assert error.field == "activity"
-    policy.check_activity(activity="mentoring")
+    rules.check_activity(activity="mentoring")
 
 
 def test_personal_hours_are_logged_up_to_today_in_this_year():
-    policy.check_personal_date(on=DAY, today=DAY)
+    rules.check_personal_date(on=DAY, today=DAY)
     violation(
-        policy.FUTURE_DATE,
-        policy.check_personal_date,
+        rules.FUTURE_DATE,
+        rules.check_personal_date,
         on=DAY + dt.timedelta(days=1),
         today=DAY,
     )
-    violation(policy.WRONG_YEAR, policy.check_personal_date, on=dt.date(2025, 12, 31), today=DAY)
+    violation(rules.WRONG_YEAR, rules.check_personal_date, on=dt.date(2025, 12, 31), today=DAY)
 
 
 def test_leave_is_requested_ahead_but_within_the_year():
-    policy.check_leave_date(on=dt.date(2026, 12, 31), today=DAY)
-    policy.check_leave_date(on=dt.date(2026, 1, 2), today=DAY)
-    violation(policy.WRONG_YEAR, policy.check_leave_date, on=dt.date(2027, 1, 4), today=DAY)
-    violation(policy.WRONG_YEAR, policy.check_leave_date, on=dt.date(2025, 12, 31), today=DAY)
+    rules.check_leave_date(on=dt.date(2026, 12, 31), today=DAY)
+    rules.check_leave_date(on=dt.date(2026, 1, 2), today=DAY)
+    violation(rules.WRONG_YEAR, rules.check_leave_date, on=dt.date(2027, 1, 4), today=DAY)
+    violation(rules.WRONG_YEAR, rules.check_leave_date, on=dt.date(2025, 12, 31), today=DAY)
 
 
 def test_paid_leave_is_at_most_eight_hours_a_day():
     kwargs = {"on": DAY, "paid": True, "personal_that_day": D("0")}
-    policy.check_daily_limits(hours=D("2"), paid_that_day=D("6"), **kwargs)
+    rules.check_daily_limits(hours=D("2"), paid_that_day=D("6"), **kwargs)
     error = violation(
-        policy.DAILY_LIMIT_EXCEEDED,
-        policy.check_daily_limits,
+        rules.DAILY_LIMIT_EXCEEDED,
+        rules.check_daily_limits,
         hours=D("2.25"),
         paid_that_day=D("6"),
         **kwargs,
@@ -221,12 +219,12 @@ def test_paid_leave_is_at_most_eight_hours_a_day():
 
 
 def test_paid_and_personal_hours_are_at_most_twelve_a_day():
-    policy.check_daily_limits(
+    rules.check_daily_limits(
         on=DAY, hours=D("4"), paid=False, paid_that_day=D("4"), personal_that_day=D("4")
     )
     error = violation(
-        policy.DAILY_LIMIT_EXCEEDED,
-        policy.check_daily_limits,
+        rules.DAILY_LIMIT_EXCEEDED,
+        rules.check_daily_limits,
         on=DAY,
         hours=D("0.25"),
         paid=True,
@@ -237,10 +235,10 @@ def test_paid_and_personal_hours_are_at_most_twelve_a_day():
 
 
 def test_the_cap_allows_exactly_forty_hours():
-    policy.check_annual_cap(year=2026, hours=D("2"), committed=D("38"))
+    rules.check_annual_cap(year=2026, hours=D("2"), committed=D("38"))
     error = violation(
-        policy.ANNUAL_CAP_EXCEEDED,
-        policy.check_annual_cap,
+        rules.ANNUAL_CAP_EXCEEDED,
+        rules.check_annual_cap,
         year=2026,
         hours=D("2.25"),
         committed=D("38"),
@@ -250,8 +248,8 @@ def test_the_cap_allows_exactly_forty_hours():
 
 def test_the_cap_is_a_parameter():
     violation(
-        policy.ANNUAL_CAP_EXCEEDED,
-        policy.check_annual_cap,
+        rules.ANNUAL_CAP_EXCEEDED,
+        rules.check_annual_cap,
         year=2026,
         hours=D("1"),
         committed=D("20"),
@@ -260,10 +258,10 @@ def test_the_cap_is_a_parameter():
 
 
 def test_paid_leave_needs_as_many_verified_personal_hours():
-    policy.check_match(year=2026, hours=D("2"), committed=D("6"), personal_verified=D("8"))
+    rules.check_match(year=2026, hours=D("2"), committed=D("6"), personal_verified=D("8"))
     error = violation(
-        policy.MATCH_REQUIRED,
-        policy.check_match,
+        rules.MATCH_REQUIRED,
+        rules.check_match,
         year=2026,
         hours=D("2.25"),
         committed=D("6"),
@@ -274,24 +272,24 @@ def test_paid_leave_needs_as_many_verified_personal_hours():
 
 def test_match_ratio_is_a_parameter():
     half = PolicyParams(match_ratio=D("0.5"))
-    policy.check_match(
+    rules.check_match(
         year=2026, hours=D("4"), committed=D("0"), personal_verified=D("2"), params=half
     )
 
 
 def test_paid_available_is_the_lower_of_cap_and_match_in_whole_quarters():
-    assert policy.paid_available(
+    assert rules.paid_available(
         paid_approved=D("10"), paid_pending=D("2"), personal_verified=D("20")
     ) == D("8.00")
-    assert policy.paid_available(
+    assert rules.paid_available(
         paid_approved=D("30"), paid_pending=D("0"), personal_verified=D("45")
     ) == D("10.00")
     # Out of match: nothing available, never negative.
-    assert policy.paid_available(
+    assert rules.paid_available(
         paid_approved=D("10"), paid_pending=D("0"), personal_verified=D("4")
     ) == D("0.00")
     # Half ratio: 3 verified hours cover 6 paid; rounded down to a quarter.
-    assert policy.paid_available(
+    assert rules.paid_available(
         paid_approved=D("0"),
         paid_pending=D("0"),
         personal_verified=D("1.1"),
@@ -300,29 +298,29 @@ def test_paid_available_is_the_lower_of_cap_and_match_in_whole_quarters():
 
 
 def test_in_match():
-    assert policy.in_match(paid_approved=D("8"), personal_verified=D("8"))
-    assert not policy.in_match(paid_approved=D("8"), personal_verified=D("7.75"))
+    assert rules.in_match(paid_approved=D("8"), personal_verified=D("8"))
+    assert not rules.in_match(paid_approved=D("8"), personal_verified=D("7.75"))
 
 
 def test_nobody_acts_on_their_own_hours():
     violation(
-        policy.SELF_APPROVAL, policy.check_not_self, actor_user_id=3, owner_user_id=3, action="x"
+        rules.SELF_APPROVAL, rules.check_not_self, actor_user_id=3, owner_user_id=3, action="x"
     )
-    policy.check_not_self(actor_user_id=3, owner_user_id=4, action="approve")
+    rules.check_not_self(actor_user_id=3, owner_user_id=4, action="approve")
 
 
 @pytest.mark.parametrize("reason", [None, "", "   \n"])
 def test_a_written_reason_is_required(reason):
-    error = violation(policy.REASON_REQUIRED, policy.check_reason, reason=reason, action="deny")
+    error = violation(rules.REASON_REQUIRED, rules.check_reason, reason=reason, action="deny")
     assert error.field == "reason"
 
 
 def test_hours_read_as_a_person_writes_them():
-    assert policy.hours_text(D("2.00")) == "2"
-    assert policy.hours_text(D("2.50")) == "2.5"
-    assert policy.hours_text(D("0")) == "0"
-    assert policy.plural_hours(D("1")) == "1 hour"
-    assert policy.plural_hours(D("1.5")) == "1.5 hours"
+    assert rules.hours_text(D("2.00")) == "2"
+    assert rules.hours_text(D("2.50")) == "2.5"
+    assert rules.hours_text(D("0")) == "0"
+    assert rules.plural_hours(D("1")) == "1 hour"
+    assert rules.plural_hours(D("1.5")) == "1.5 hours"
 
 
 def test_violation_serializes_with_its_field():
@@ -339,9 +337,9 @@ def test_the_match_sentence_speaks_to_the_employee_and_about_them_at_approval():
         "personal_verified": Decimal("38"),
     }
     with pytest.raises(PolicyViolation) as asked:
-        policy.check_match(**args)
+        rules.check_match(**args)
     with pytest.raises(PolicyViolation) as approving:
-        policy.check_match(**args, at_approval=True)
+        rules.check_match(**args, at_approval=True)
     assert "would come to 40 hours" in asked.value.detail
     assert "you have 38 hours" in asked.value.detail
     assert "the employee has 38 hours" in approving.value.detail
@@ -351,8 +349,8 @@ def test_the_match_sentence_speaks_to_the_employee_and_about_them_at_approval():
 def test_the_cap_sentence_counts_pending_hours_only_when_a_request_is_made():
     cap = {"year": 2026, "hours": Decimal("8"), "committed": Decimal("36")}
     with pytest.raises(PolicyViolation) as asked:
-        policy.check_annual_cap(**cap)
+        rules.check_annual_cap(**cap)
     with pytest.raises(PolicyViolation) as approving:
-        policy.check_annual_cap(**cap, at_approval=True)
+        rules.check_annual_cap(**cap, at_approval=True)
     assert "36 hours are already approved or pending" in asked.value.detail
     assert "36 hours are already approved, so 4 hours remain" in approving.value.detail

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hours.models import Balance, LedgerEntry
+from hours.models import Balance
+from ledger.models import LedgerEntry
 from tests.factories import (
     EmployeeFactory,
     LeaveRequestFactory,

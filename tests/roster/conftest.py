@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agencies.models import Employee, Enrollment
 from agencies.roster import COLUMN_NAMES
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
 
 IMPORT_URL = "/api/v1/enrollments/import/"
 EXPORT_URL = "/api/v1/enrollments/export/"

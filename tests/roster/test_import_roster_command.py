@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from agencies.models import Employee
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
 
 from .conftest import csv_bytes, make_row, roster_state, xlsx_bytes
 

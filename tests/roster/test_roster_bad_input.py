@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from agencies import roster
+from agencies.roster import reading
 from tests.factories import EmployeeFactory, UserFactory
 
 from .conftest import csv_bytes, make_row, roster_file, roster_state, upload, xlsx_bytes
@@ -77,7 +77,7 @@ def test_a_damaged_workbook_is_refused(refused):
 def test_a_zip_bomb_is_refused_before_it_is_opened(refused, settings, monkeypatch):
     settings.ROSTER_UPLOAD_MAX_BYTES = 100_000  # so the bomb may unpack to 2 MB at most
     opened = []
-    monkeypatch.setattr(roster.openpyxl, "load_workbook", lambda *a, **k: opened.append(a))
+    monkeypatch.setattr(reading.openpyxl, "load_workbook", lambda *a, **k: opened.append(a))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -94,7 +94,7 @@ def test_a_zip_of_thousands_of_parts_is_refused(refused):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
-        for n in range(roster.MAX_ZIP_ENTRIES + 1):
+        for n in range(reading.MAX_ZIP_ENTRIES + 1):
             archive.writestr(f"xl/part{n}.xml", "")
     assert only(refused(upload(buffer.getvalue())))["code"] == "unsafe_file"
 
@@ -128,7 +128,7 @@ def test_a_request_without_a_file_is_refused(roster_world, client_for):
 
 
 def test_a_file_with_more_rows_than_allowed_is_refused(refused, monkeypatch):
-    monkeypatch.setattr(roster, "MAX_ROWS", 5)
+    monkeypatch.setattr(reading, "MAX_ROWS", 5)
     error = only(refused(roster_file([make_row(n) for n in range(6)])))
     assert error["code"] == "too_many_rows"
 

@@ -11,7 +11,7 @@ import pytest
 
 from agencies.models import Employee, Enrollment
 from agencies.roster import EXAMPLE_ROW
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
 
 from .conftest import ENDS, STARTS, make_row, roster_file, roster_state, upload
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agencies.models import Employee, Enrollment
-from hours.models import LedgerEntry
+from ledger.models import LedgerEntry
 
 from .conftest import make_row, roster_file
 

@@ -16,7 +16,8 @@ from django.core.cache import cache
 
 from accounts.services import token_create
 from hours import services
-from hours.models import LeaveRequest, LedgerEntry, PersonalHours
+from hours.models import LeaveRequest, PersonalHours
+from ledger.models import LedgerEntry
 
 from ..factories import OrganizationFactory
 

@@ -17,7 +17,8 @@ from rest_framework.test import APIClient
 
 from agencies.models import Employee, Enrollment
 from hours import services
-from hours.models import Balance, LeaveRequest, LedgerEntry, PersonalHours
+from hours.models import Balance, LeaveRequest, PersonalHours
+from ledger.models import LedgerEntry
 
 
 def _snapshot(employee) -> dict:
@@ -42,7 +43,7 @@ def _client(world, role: str) -> APIClient:
 
 
 def _database_fails_at_the_ledger():
-    return mock.patch("hours.ledger.record", side_effect=DatabaseError("disk I/O error"))
+    return mock.patch("ledger.services.record", side_effect=DatabaseError("disk I/O error"))
 
 
 def test_database_error_during_approval_leaves_the_request_pending(world):

@@ -8,7 +8,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from agencies.models import Employee, Enrollment, Pilot
-from hours.models import Balance, LeaveRequest, LedgerEntry, PersonalHours
+from hours.models import Balance, LeaveRequest, PersonalHours
+from ledger.models import LedgerEntry
 
 from .conftest import ROLES
 

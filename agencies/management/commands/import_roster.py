@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Agency
 from agencies.roster import import_roster
-from hours.errors import NotAllowed
+from policy.errors import NotAllowed
 
 
 class Command(BaseCommand):

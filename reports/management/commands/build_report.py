@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from django.core.management.base import BaseCommand, CommandError
 
 from agencies.models import Agency
-from hours.selectors import today
-from leave_tracker.params import MAX_YEAR, MIN_YEAR
+from policy import dates
+from policy.params import MAX_YEAR, MIN_YEAR
 from reports.workbooks import (
     adoption_filename,
     agency_filename,
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind, code, year, output, **options):
-        year = today().year if year is None else year
+        year = dates.today().year if year is None else year
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise CommandError(f"--year must be between {MIN_YEAR} and {MAX_YEAR}.")
         progress = ProgressBar(sys.stderr)

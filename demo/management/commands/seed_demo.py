@@ -18,9 +18,10 @@ from django.test.utils import override_settings
 from agencies import services as roster
 from agencies.models import Agency, Employee, MentoringOrganization, Role
 from hours import services
-from hours.errors import NotAllowed, StateConflict
-from hours.policy import PolicyViolation
-from hours.selectors import balance_for, today
+from hours.selectors import balance_for
+from policy import dates
+from policy.errors import NotAllowed, StateConflict
+from policy.rules import PolicyViolation
 
 User = get_user_model()
 DEMO_PASSWORD = "mentor-2119"
@@ -132,7 +133,7 @@ class Command(BaseCommand):
 
     def _load(self) -> None:
         rng = random.Random(2119)
-        on_day = today()
+        on_day = dates.today()
         year = on_day.year
         admin = self._user("admin", "Avery", "Admin", is_staff=True, is_superuser=True)
         agencies = {

@@ -1,4 +1,4 @@
-"""Errors the services raise besides a broken policy rule (hours.policy.PolicyViolation)."""
+"""Errors the services raise besides a broken policy rule (policy.rules.PolicyViolation)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,131 @@
+"""The roster file's columns, its limits and the example row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from agencies.models import Employee
+from policy import rules
+
+User = get_user_model()
+
+User = get_user_model()
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv"
+
+# A roster is one agency's: 20,000 rows is far above the largest pilot and keeps one import
+# within a request's time.
+MAX_ROWS = 20_000
+# A roster workbook has a dozen parts; its XML is rarely more than ten times the zipped size.
+MAX_ZIP_ENTRIES = 200
+UNZIPPED_PER_ZIPPED_BYTE = 20
+# Columns read from a sheet; a cell further right than this is never looked at.
+MAX_COLUMNS = 64
+SHEET_NAME = "Roster"
+
+
+# --- The columns --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    explains: str
+    allowed: str
+    required: bool = True
+    width: int = 18
+
+
+def _bargaining_units() -> str:
+    units = [code for code, _ in Employee.BARGAINING_UNIT_CHOICES]
+    return (
+        f"{', '.join(units)}. Units 6, 8 and 18 are not covered by mentoring leave, "
+        "so their employees cannot be enrolled."
+    )
+
+
+def _appointments() -> str:
+    return "; ".join(
+        f"{code} ({label}{'' if code in rules.ELIGIBLE_APPOINTMENTS else ', not eligible'})"
+        for code, label in rules.APPOINTMENTS.items()
+    )
+
+
+COLUMNS = (
+    Column(
+        "employee_number",
+        "The state employee number. It identifies the employee: a number already on file "
+        "updates that employee, a new one adds the employee and their account (no password "
+        "until they set one through the password-reset email).",
+        "Up to 20 characters, e.g. 123456. Keep the column formatted as text so that leading "
+        "zeros stay. Each employee once per file.",
+    ),
+    Column("first_name", "The employee's first name.", "Up to 150 characters."),
+    Column("last_name", "The employee's last name.", "Up to 150 characters."),
+    Column(
+        "email",
+        "Work email; the password-reset email goes there.",
+        "An email address.",
+        width=30,
+    ),
+    Column("bargaining_unit", "The employee's bargaining unit.", _bargaining_units()),
+    Column("appointment", "The employee's appointment.", _appointments(), width=22),
+    Column(
+        "pilot",
+        "The pilot whose roster the employee joins, by its name in the tracker.",
+        "The name of one of your agency's pilots (listed below when the template was "
+        "downloaded for an agency).",
+        width=24,
+    ),
+    Column(
+        "organization",
+        "The mentoring organization the employee mentors through, by name.",
+        "An organization recorded as meeting the mentoring quality-assurance standards "
+        "(listed below).",
+        width=30,
+    ),
+    Column(
+        "commitment_starts_on",
+        "First day of the commitment to mentor a K-12 youth.",
+        "A date: a date cell, 2026-09-01, 09/01/2026, 9/1/2026 or Sept 1 2026 (month before day).",
+        width=20,
+    ),
+    Column(
+        "commitment_ends_on",
+        "Last day of the commitment.",
+        "A date at least one school year (9 months) after the start.",
+        width=20,
+    ),
+    Column(
+        "status",
+        "The roster line's status.",
+        "active or withdrawn. Optional: left empty, a new line is active and an existing "
+        "line keeps its status.",
+        required=False,
+        width=12,
+    ),
+)
+COLUMN_NAMES = tuple(column.name for column in COLUMNS)
+REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
+DATE_COLUMNS = ("commitment_starts_on", "commitment_ends_on")
+EMPLOYEE_FIELDS = ("bargaining_unit", "appointment")
+USER_FIELDS = ("first_name", "last_name", "email")  # on the employee's user account
+
+# The template's example row, skipped by the import while it is left as it is.
+EXAMPLE_ROW = {
+    "employee_number": "000000",
+    "first_name": "Maria",
+    "last_name": "Lopez",
+    "email": "maria.lopez@example.ca.gov",
+    "bargaining_unit": "1",
+    "appointment": "permanent",
+    "pilot": "Example pilot",
+    "organization": "Friends for Youth",
+    "commitment_starts_on": dt.date(2026, 9, 1),
+    "commitment_ends_on": dt.date(2027, 6, 30),
+    "status": "active",
+}

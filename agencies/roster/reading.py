@@ -1,0 +1,210 @@
+"""Reading an uploaded xlsx or csv safely into plain cells."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+
+import openpyxl
+from django.conf import settings
+
+from agencies.models import Agency
+
+from .columns import MAX_COLUMNS, MAX_ROWS, MAX_ZIP_ENTRIES, SHEET_NAME, UNZIPPED_PER_ZIPPED_BYTE
+from .results import ImportResult, RosterFileError, file_error
+
+# --- Reading the file ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    value: object
+    formula: bool = False
+    error: bool = False
+
+
+@dataclass
+class Sheet:
+    """The rows of the file as read: (spreadsheet row number, cells)."""
+
+    rows: list[tuple[int, list[Cell]]]
+
+
+NOT_A_ROSTER = (
+    "The file is not a roster spreadsheet: upload an Excel workbook (.xlsx) or a CSV file "
+    "saved from the roster template."
+)
+
+
+def _too_large() -> RosterFileError:
+    limit = settings.ROSTER_UPLOAD_MAX_BYTES
+    return file_error(
+        f"The file is larger than the {limit / 1024 / 1024:.3g} MB a roster file may be.",
+        code="too_large",
+        status=413,
+    )
+
+
+def refused_as_too_large(*, agency: Agency, dry_run: bool = False) -> ImportResult:
+    """The answer to an upload whose announced length is already over the limit."""
+    error = _too_large()
+    return ImportResult(agency.code, dry_run, errors=error.errors, status=error.status)
+
+
+def read_upload(uploaded_file) -> tuple[str, bytes]:
+    limit = settings.ROSTER_UPLOAD_MAX_BYTES
+    name = os.path.basename(str(getattr(uploaded_file, "name", "") or ""))
+    if hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0)
+    data = uploaded_file.read(limit + 1)
+    if len(data) > limit:
+        raise _too_large()
+    if not data.strip():
+        raise file_error("The file is empty.", code="empty_file")
+    return name, data
+
+
+def read_sheet(data: bytes, name: str = "") -> Sheet:
+    """The rows of an xlsx or csv roster file, or RosterFileError. Decided by the content,
+    not the name: a picture renamed roster.xlsx is still a picture."""
+    lowered = name.lower()
+    if data.startswith(b"PK\x03\x04"):
+        return _xlsx_sheet(data)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise file_error(
+            "The file is an old-style Excel .xls workbook: open it in Excel and save it as "
+            "an Excel Workbook (.xlsx), or as CSV.",
+            code="unsupported_format",
+        )
+    if lowered.endswith((".xlsx", ".xlsm")):
+        raise file_error(
+            f"{name} is named like an Excel workbook but its content is not one. " + NOT_A_ROSTER,
+            code="not_a_spreadsheet",
+        )
+    return _csv_sheet(data)
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse an archive that would unpack to far more than its size (a zip bomb) before
+    openpyxl opens it. zipfile never unpacks more than an entry's declared size, so the
+    declared sizes are a real bound."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet") from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise file_error(
+            f"The workbook has {len(entries):,} parts; a roster workbook has a few dozen at "
+            "most. Save the roster in a new workbook.",
+            code="unsafe_file",
+        )
+    unzipped = sum(entry.file_size for entry in entries)
+    if unzipped > UNZIPPED_PER_ZIPPED_BYTE * settings.ROSTER_UPLOAD_MAX_BYTES:
+        raise file_error(
+            f"The workbook unpacks to {unzipped / 1024 / 1024:,.0f} MB, far more than a roster "
+            "needs; it was refused unopened.",
+            code="unsafe_file",
+        )
+    names = {entry.filename for entry in entries}
+    if "[Content_Types].xml" not in names:
+        raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet")
+
+
+def _xlsx_sheet(data: bytes) -> Sheet:
+    _check_zip(data)
+    rows: list[tuple[int, list[Cell]]] = []
+    try:
+        # data_only=False: a formula cell shows its formula, so it can be refused by name.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds of error on a damaged or foreign file
+        raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet") from None
+    try:
+        if SHEET_NAME in workbook.sheetnames:
+            sheet = workbook[SHEET_NAME]
+        elif workbook.worksheets:
+            sheet = workbook.worksheets[0]
+        else:
+            raise file_error("The workbook has no worksheet.", code="not_a_spreadsheet")
+        # The stored dimensions may claim a million rows and columns; read only what is there.
+        sheet.reset_dimensions()
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
+            cells = [
+                Cell(cell.value, formula=cell.data_type == "f", error=cell.data_type == "e")
+                for cell in row
+            ]
+            while cells and cells[-1].value is None:
+                cells.pop()
+            if not _past_the_end(number, cells):
+                rows.append((number, cells))
+    except RosterFileError:
+        raise
+    except Exception:  # a damaged sheet fails while it streams
+        raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet") from None
+    finally:
+        workbook.close()
+    return Sheet(rows)
+
+
+def _past_the_end(number: int, cells: list[Cell]) -> bool:
+    """True for the blank rows after the last allowed one; a row with data there is refused."""
+    if number <= MAX_ROWS + 1:
+        return False
+    if number > 2 * MAX_ROWS or any(cell_text(cell.value) for cell in cells):
+        raise file_error(
+            f"The file has more than {MAX_ROWS:,} roster rows; split it into several files.",
+            code="too_many_rows",
+        )
+    return True
+
+
+def _csv_sheet(data: bytes) -> Sheet:
+    if b"\x00" in data[:65536]:
+        raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet")
+    for encoding in ("utf-8-sig", "cp1252"):  # Excel on Windows saves CSV as cp1252
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet")
+    rows: list[tuple[int, list[Cell]]] = []
+    try:
+        for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            cells = [_csv_cell(value) for value in record[:MAX_COLUMNS]]
+            if not _past_the_end(number, cells):
+                rows.append((number, cells))
+    except csv.Error:
+        raise file_error(
+            "The file could not be read as CSV (" + NOT_A_ROSTER[:-1].lower() + ").",
+            code="not_a_spreadsheet",
+        ) from None
+    return Sheet(rows)
+
+
+def _csv_cell(value: str) -> Cell:
+    # The export writes text that starts with = + - @ behind an apostrophe, so that a
+    # spreadsheet program does not run it as a formula; the import takes it off again.
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@":
+        return Cell(value[1:])
+    return Cell(value, formula=value.lstrip().startswith("="))
+
+
+def cell_text(value) -> str:
+    """A cell's value as the text a person sees, without surrounding spaces."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()

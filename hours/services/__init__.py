@@ -1,0 +1,40 @@
+"""Every write to hours and leave: checked against the policy, locked, and written to the ledger
+in one transaction.
+
+The employee's Balance row for the year is the lock. Every change to an employee's year takes
+it first (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialize
+writers), re-reads what it depends on, checks the rules, then writes. So two coordinators
+approving at the same moment, or a request sent twice, cannot push a year past the cap or out
+of match.
+
+The parts: years (the lock, the balance deltas, who may act), personal_hours, leave_requests.
+"""
+
+from __future__ import annotations
+
+from .leave_requests import (
+    BulkResult,
+    leave_request_approve,
+    leave_request_cancel,
+    leave_request_create,
+    leave_request_deny,
+    leave_request_reverse,
+    leave_requests_bulk_approve,
+)
+from .personal_hours import personal_hours_log, personal_hours_reject, personal_hours_verify
+from .years import check_may_cancel, check_may_decide
+
+__all__ = [
+    "BulkResult",
+    "check_may_cancel",
+    "check_may_decide",
+    "leave_request_approve",
+    "leave_request_cancel",
+    "leave_request_create",
+    "leave_request_deny",
+    "leave_request_reverse",
+    "leave_requests_bulk_approve",
+    "personal_hours_log",
+    "personal_hours_reject",
+    "personal_hours_verify",
+]

@@ -1,0 +1,307 @@
+"""Paid leave requests: made, approved, denied, cancelled and reversed, one or many."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Employee, MentoringOrganization
+from hours import selectors
+from hours.models import Balance, LeaveRequest
+from ledger.models import LedgerEntry
+from policy import dates, rules
+from policy.errors import NotAllowed, StateConflict
+from policy.selectors import policy_params
+
+from .years import (
+    check_can_log,
+    check_may_cancel,
+    check_may_decide,
+    check_mentoring_allowed,
+    lock_year,
+    notify,
+    record_change,
+)
+
+# --- Paid leave requests ------------------------------------------------------------------------
+
+
+def _check_paid_leave(
+    *,
+    employee: Employee,
+    organization: MentoringOrganization,
+    on: dt.date,
+    hours: Decimal,
+    activity: str,
+    balance: Balance,
+    committed: Decimal,
+    today: dt.date,
+    exclude_leave_id: int | None = None,
+) -> None:
+    """Every rule of a paid-leave request; called when it is made and again when approved."""
+    params = policy_params(on.year)
+    rules.check_increment(hours=hours, params=params)
+    rules.check_leave_date(on=on, today=today)
+    check_mentoring_allowed(
+        employee=employee, organization=organization, on=on, activity=activity, params=params
+    )
+    paid, personal = selectors.hours_on_date(
+        employee_id=employee.pk, on=on, exclude_leave_id=exclude_leave_id
+    )
+    rules.check_daily_limits(
+        on=on, hours=hours, paid=True, paid_that_day=paid, personal_that_day=personal, params=params
+    )
+    at_approval = exclude_leave_id is not None  # the request being approved is set aside
+    rules.check_annual_cap(
+        year=on.year, hours=hours, committed=committed, params=params, at_approval=at_approval
+    )
+    rules.check_match(
+        year=on.year,
+        hours=hours,
+        committed=committed,
+        personal_verified=balance.personal_verified,
+        params=params,
+        at_approval=at_approval,
+    )
+
+
+def leave_request_create(
+    *,
+    employee: Employee,
+    by,
+    date: dt.date,
+    hours: Decimal,
+    organization: MentoringOrganization,
+    activity: str = "mentoring",
+    notes: str = "",
+    today: dt.date | None = None,
+) -> LeaveRequest:
+    today = today or dates.today()
+    check_can_log(employee=employee, by=by)
+    with transaction.atomic():
+        balance = lock_year(employee_id=employee.pk, year=date.year)
+        _check_paid_leave(
+            employee=employee,
+            organization=organization,
+            on=date,
+            hours=hours,
+            activity=activity,
+            balance=balance,
+            committed=balance.paid_approved + balance.paid_pending,
+            today=today,
+        )
+        request = LeaveRequest.objects.create(
+            employee=employee,
+            date=date,
+            hours=hours,
+            organization=organization,
+            activity=activity,
+            notes=notes,
+        )
+        record_change(
+            balance=balance,
+            kind=LedgerEntry.Kind.LEAVE_REQUESTED,
+            subject=request,
+            employee=employee,
+            actor=by,
+            data={"date": date.isoformat(), "hours": str(hours)},
+            paid_pending=hours,
+        )
+    return request
+
+
+def _locked_request(request: LeaveRequest) -> tuple[Balance, LeaveRequest]:
+    balance = lock_year(employee_id=request.employee_id, year=request.date.year)
+    fresh = (
+        LeaveRequest.objects.select_for_update()
+        .select_related("employee__user", "employee__agency", "organization")
+        .get(pk=request.pk)
+    )
+    return balance, fresh
+
+
+def _require_status(request: LeaveRequest, *allowed: str, action: str) -> None:
+    if request.status not in allowed:
+        raise StateConflict(
+            f"This request is {request.get_status_display().lower()}, so it cannot be {action}."
+        )
+
+
+def leave_request_approve(
+    *, request: LeaveRequest, by, note: str = "", today: dt.date | None = None
+) -> LeaveRequest:
+    """Approve a pending request, after checking every rule again under the year's lock.
+
+    At approval the request is weighed against what is already approved: other pending
+    requests wait their turn, and whichever are approved first take the hours.
+    """
+    today = today or dates.today()
+    employee = request.employee
+    check_may_decide(employee=employee, by=by, action="approve")
+    with transaction.atomic():
+        balance, request = _locked_request(request)
+        _require_status(request, LeaveRequest.Status.PENDING, action="approved")
+        _check_paid_leave(
+            employee=request.employee,
+            organization=request.organization,
+            on=request.date,
+            hours=request.hours,
+            activity=request.activity,
+            balance=balance,
+            committed=balance.paid_approved,
+            today=today,
+            exclude_leave_id=request.pk,
+        )
+        request.status = LeaveRequest.Status.APPROVED
+        request.approver = by
+        request.decided_at = timezone.now()
+        request.reason = note.strip()
+        request.save()
+        record_change(
+            balance=balance,
+            kind=LedgerEntry.Kind.LEAVE_APPROVED,
+            subject=request,
+            employee=request.employee,
+            actor=by,
+            reason=request.reason,
+            paid_pending=-request.hours,
+            paid_approved=request.hours,
+        )
+    notify(
+        request.employee,
+        "Your mentoring leave was approved",
+        f"Your request for {rules.plural_hours(request.hours)} of paid mentoring leave on "
+        f"{request.date:%B %-d, %Y} was approved.",
+    )
+    return request
+
+
+def leave_request_deny(*, request: LeaveRequest, by, reason: str) -> LeaveRequest:
+    """Deny a pending request; a coordinator may deny for operational needs, with a reason."""
+    employee = request.employee
+    check_may_decide(employee=employee, by=by, action="deny")
+    rules.check_reason(reason=reason, action="deny a request")
+    with transaction.atomic():
+        balance, request = _locked_request(request)
+        _require_status(request, LeaveRequest.Status.PENDING, action="denied")
+        request.status = LeaveRequest.Status.DENIED
+        request.approver = by
+        request.decided_at = timezone.now()
+        request.reason = reason.strip()
+        request.save()
+        record_change(
+            balance=balance,
+            kind=LedgerEntry.Kind.LEAVE_DENIED,
+            subject=request,
+            employee=request.employee,
+            actor=by,
+            reason=request.reason,
+            paid_pending=-request.hours,
+        )
+    notify(
+        request.employee,
+        "Your mentoring leave was denied",
+        f"Your request for {rules.plural_hours(request.hours)} of paid mentoring leave on "
+        f"{request.date:%B %-d, %Y} was denied.\n\nReason: {request.reason}",
+    )
+    return request
+
+
+def leave_request_cancel(
+    *, request: LeaveRequest, by, reason: str = "", today: dt.date | None = None
+) -> LeaveRequest:
+    """The employee withdraws a pending request, or an approved one before its date."""
+    today = today or dates.today()
+    check_may_cancel(request=request, by=by)
+    with transaction.atomic():
+        balance, request = _locked_request(request)
+        _require_status(
+            request, LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED, action="cancelled"
+        )
+        was_approved = request.status == LeaveRequest.Status.APPROVED
+        if was_approved and request.date <= today:
+            raise StateConflict(
+                "Approved leave can be cancelled only before its date; after that, ask your "
+                "coordinator to reverse it."
+            )
+        request.status = LeaveRequest.Status.CANCELLED
+        request.reason = reason.strip()
+        request.save()
+        deltas = (
+            {"paid_approved": -request.hours} if was_approved else {"paid_pending": -request.hours}
+        )
+        record_change(
+            balance=balance,
+            kind=LedgerEntry.Kind.LEAVE_CANCELLED,
+            subject=request,
+            employee=request.employee,
+            actor=by,
+            reason=request.reason,
+            data={"was_approved": was_approved},
+            **deltas,
+        )
+    return request
+
+
+def leave_request_reverse(*, request: LeaveRequest, by, reason: str) -> LeaveRequest:
+    """A coordinator takes back approved leave, with a written reason."""
+    employee = request.employee
+    check_may_decide(employee=employee, by=by, action="reverse")
+    rules.check_reason(reason=reason, action="reverse approved leave")
+    with transaction.atomic():
+        balance, request = _locked_request(request)
+        _require_status(request, LeaveRequest.Status.APPROVED, action="reversed")
+        request.status = LeaveRequest.Status.REVERSED
+        request.reason = reason.strip()
+        request.save()
+        record_change(
+            balance=balance,
+            kind=LedgerEntry.Kind.LEAVE_REVERSED,
+            subject=request,
+            employee=request.employee,
+            actor=by,
+            reason=request.reason,
+            paid_approved=-request.hours,
+        )
+    notify(
+        request.employee,
+        "Your mentoring leave was reversed",
+        f"Your approved {rules.plural_hours(request.hours)} of paid mentoring leave on "
+        f"{request.date:%B %-d, %Y} were reversed by your pilot coordinator.\n\n"
+        f"Reason: {request.reason}",
+    )
+    return request
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    id: int
+    approved: bool
+    code: str | None = None
+    detail: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"id": self.id, "approved": self.approved, "code": self.code, "detail": self.detail}
+
+
+def leave_requests_bulk_approve(
+    *, requests: list[LeaveRequest], by, today: dt.date | None = None
+) -> list[BulkResult]:
+    """Approve each request on its own: one that breaks a rule does not hold back the others."""
+    results = []
+    for request in requests:
+        try:
+            leave_request_approve(request=request, by=by, today=today)
+        except rules.PolicyViolation as violation:
+            results.append(BulkResult(request.pk, False, violation.code, violation.detail))
+        except StateConflict as conflict:
+            results.append(BulkResult(request.pk, False, conflict.code, conflict.detail))
+        except NotAllowed as refusal:
+            results.append(BulkResult(request.pk, False, "not_allowed", str(refusal)))
+        else:
+            results.append(BulkResult(request.pk, True))
+    return results

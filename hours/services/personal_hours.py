@@ -1,0 +1,182 @@
+"""Personal hours: logged by the employee, verified or rejected by a coordinator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Employee, MentoringOrganization
+from hours import selectors
+from hours.models import Balance, PersonalHours
+from ledger.models import LedgerEntry
+from policy import dates, rules
+from policy.errors import StateConflict
+from policy.selectors import policy_params
+
+from .years import (
+    check_can_log,
+    check_may_decide,
+    check_mentoring_allowed,
+    lock_year,
+    notify,
+    record_change,
+)
+
+# --- Personal hours -----------------------------------------------------------------------------
+
+
+def personal_hours_log(
+    *,
+    employee: Employee,
+    by,
+    date: dt.date,
+    hours: Decimal,
+    source: str,
+    organization: MentoringOrganization,
+    activity: str = "mentoring",
+    notes: str = "",
+    today: dt.date | None = None,
+) -> PersonalHours:
+    today = today or dates.today()
+    params = policy_params(date.year)
+    check_can_log(employee=employee, by=by)
+    rules.check_personal_source(source=source)
+    rules.check_increment(hours=hours, params=params)
+    rules.check_personal_date(on=date, today=today)
+    check_mentoring_allowed(
+        employee=employee, organization=organization, on=date, activity=activity, params=params
+    )
+    with transaction.atomic():
+        balance = lock_year(employee_id=employee.pk, year=date.year)
+        paid, personal = selectors.hours_on_date(employee_id=employee.pk, on=date)
+        rules.check_daily_limits(
+            on=date,
+            hours=hours,
+            paid=False,
+            paid_that_day=paid,
+            personal_that_day=personal,
+            params=params,
+        )
+        entry = PersonalHours.objects.create(
+            employee=employee,
+            date=date,
+            hours=hours,
+            source=source,
+            organization=organization,
+            activity=activity,
+            notes=notes,
+        )
+        record_change(
+            balance=balance,
+            kind=LedgerEntry.Kind.PERSONAL_LOGGED,
+            subject=entry,
+            employee=employee,
+            actor=by,
+            data={"date": date.isoformat(), "hours": str(hours)},
+            personal_logged=hours,
+        )
+    return entry
+
+
+def _locked_personal(entry: PersonalHours) -> tuple[Balance, PersonalHours]:
+    balance = lock_year(employee_id=entry.employee_id, year=entry.date.year)
+    return balance, PersonalHours.objects.select_for_update().get(pk=entry.pk)
+
+
+def personal_hours_verify(
+    *,
+    entry: PersonalHours,
+    by,
+    verified_by_name: str,
+    verified_on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> PersonalHours:
+    """Record the mentoring organization's verification (who there, and when)."""
+    employee = entry.employee
+    check_may_decide(employee=employee, by=by, action="verify")
+    if not verified_by_name.strip():
+        raise ValidationError(
+            {
+                "verified_by_name": "Name the person at the mentoring organization who verified "
+                "these hours."
+            }
+        )
+    today = today or dates.today()
+    verified_on = verified_on or today
+    # The organization confirms mentoring that happened: not before it, and not ahead of today.
+    if not entry.date <= verified_on <= today:
+        raise ValidationError(
+            {
+                "verified_on": f"The verification date must be between the mentoring date "
+                f"({entry.date:%B %-d, %Y}) and today ({today:%B %-d, %Y})."
+            }
+        )
+    with transaction.atomic():
+        balance, entry = _locked_personal(entry)
+        if entry.status != PersonalHours.Status.LOGGED:
+            raise StateConflict(f"These hours are already {entry.get_status_display().lower()}.")
+        entry.status = PersonalHours.Status.VERIFIED
+        entry.verified_by_name = verified_by_name.strip()
+        entry.verified_on = verified_on
+        entry.reviewed_by = by
+        entry.reviewed_at = timezone.now()
+        entry.save()
+        record_change(
+            balance=balance,
+            kind=LedgerEntry.Kind.PERSONAL_VERIFIED,
+            subject=entry,
+            employee=employee,
+            actor=by,
+            data={
+                "verified_by_name": entry.verified_by_name,
+                "verified_on": verified_on.isoformat(),
+            },
+            personal_logged=-entry.hours,
+            personal_verified=entry.hours,
+        )
+    return entry
+
+
+def personal_hours_reject(*, entry: PersonalHours, by, reason: str) -> PersonalHours:
+    """Reject logged hours, or un-verify verified ones. Approved leave that relied on them
+    stays approved, and the year shows as out of match."""
+    employee = entry.employee
+    check_may_decide(employee=employee, by=by, action="reject")
+    rules.check_reason(reason=reason, action="reject personal hours")
+    with transaction.atomic():
+        balance, entry = _locked_personal(entry)
+        if entry.status == PersonalHours.Status.REJECTED:
+            raise StateConflict("These hours are already rejected.")
+        was_verified = entry.status == PersonalHours.Status.VERIFIED
+        entry.status = PersonalHours.Status.REJECTED
+        entry.reason = reason.strip()
+        entry.reviewed_by = by
+        entry.reviewed_at = timezone.now()
+        entry.save()
+        deltas = (
+            {"personal_verified": -entry.hours}
+            if was_verified
+            else {"personal_logged": -entry.hours}
+        )
+        record_change(
+            balance=balance,
+            kind=LedgerEntry.Kind.PERSONAL_REJECTED,
+            subject=entry,
+            employee=employee,
+            actor=by,
+            reason=entry.reason,
+            data={"was_verified": was_verified},
+            **deltas,
+        )
+    notify(
+        employee,
+        "Your personal mentoring hours were not accepted",
+        f"Your {rules.plural_hours(entry.hours)} of personal mentoring on "
+        f"{entry.date:%B %-d, %Y} were rejected by your pilot coordinator.\n\n"
+        f"Reason: {entry.reason}",
+    )
+    return entry

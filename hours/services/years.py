@@ -1,0 +1,105 @@
+"""An employee's year: the lock, its deltas and ledger entry, and who may act on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.mail import send_mail
+from django.db import transaction
+
+from agencies.models import Employee, MentoringOrganization
+from agencies.roles import roles_of
+from hours import selectors
+from hours.models import Balance, LeaveRequest
+from ledger import services as ledger
+from policy import rules
+from policy.errors import NotAllowed
+
+ZERO = Decimal("0")
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+def lock_year(*, employee_id: int, year: int) -> Balance:
+    balance, _ = Balance.objects.select_for_update().get_or_create(
+        employee_id=employee_id, year=year
+    )
+    return balance
+
+
+def apply_deltas(balance: Balance, **deltas: Decimal) -> None:
+    for name, delta in deltas.items():
+        setattr(balance, name, getattr(balance, name) + delta)
+    balance.save(update_fields=list(deltas))
+
+
+def record_change(
+    *,
+    balance: Balance,
+    kind: str,
+    subject,
+    employee: Employee,
+    actor,
+    reason: str = "",
+    data: dict | None = None,
+    **deltas: Decimal,
+) -> None:
+    """Apply deltas to the locked year and record the same deltas in the ledger."""
+    if deltas:
+        apply_deltas(balance, **deltas)
+    ledger.record(
+        kind=kind,
+        subject=subject,
+        agency_id=employee.agency_id,
+        actor=actor,
+        employee_id=employee.pk,
+        year=balance.year,
+        reason=reason,
+        data=data,
+        **{f"d_{name}": value for name, value in deltas.items()},
+    )
+
+
+def check_can_log(*, employee: Employee, by) -> None:
+    roles = roles_of(by)
+    if roles.employee_id != employee.pk and not roles.is_admin:
+        raise NotAllowed("Employees log and request only their own hours.")
+
+
+def check_may_cancel(*, request: LeaveRequest, by) -> None:
+    if roles_of(by).employee_id != request.employee_id:
+        raise NotAllowed("Only the employee who made a request can cancel it.")
+
+
+def check_may_decide(*, employee: Employee, by, action: str) -> None:
+    """A coordinator of the employee's agency (or an administrator), and not the employee."""
+    if not roles_of(by).coordinates(employee.agency_id):
+        raise NotAllowed(f"Only a coordinator of {employee.agency.code} can {action} this.")
+    rules.check_not_self(actor_user_id=by.pk, owner_user_id=employee.user_id, action=action)
+
+
+def check_mentoring_allowed(
+    *,
+    employee: Employee,
+    organization: MentoringOrganization,
+    on: dt.date,
+    activity: str,
+    params: rules.PolicyParams,
+) -> None:
+    """The rules shared by personal hours and paid leave, in the order a person fixes them."""
+    rules.check_eligible(bargaining_unit=employee.bargaining_unit, appointment=employee.appointment)
+    rules.check_activity(activity=activity)
+    rules.check_organization_qualified(
+        name=organization.name, meets_quality_standards=organization.meets_quality_standards
+    )
+    rules.check_enrolled_on(
+        on=on, enrollments=selectors.enrollment_facts(employee_id=employee.pk), params=params
+    )
+
+
+def notify(employee: Employee, subject: str, body: str) -> None:
+    address = employee.user.email
+    if address:
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))

@@ -1,0 +1,74 @@
+"""What every page shares: the layout, the navigation, the year and the home page."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+from rest_framework.exceptions import ValidationError as ParamError
+
+from agencies.roles import Roles, roles_of
+from policy import rules
+from policy.errors import StateConflict
+from policy.params import year_param
+
+QUEUE_PAGE_SIZE = 50
+SERVICE_ERRORS = (rules.PolicyViolation, ValidationError, StateConflict)
+
+
+def agency_workbook_url(code: str, year: int) -> str:
+    return f"/api/v1/reports/agency/{code}/?year={year}"
+
+
+def adoption_workbook_url(year: int) -> str:
+    return f"/api/v1/reports/adoption/?year={year}"
+
+
+def render_page(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
+    roles = roles_of(request.user)
+    context = {"roles": roles, "nav": _nav(roles), **context}
+    return render(request, template, context, status=status)
+
+
+def _nav(roles: Roles) -> list[tuple[str, str]]:
+    items = []
+    if roles.employee_id:
+        items.append(("My mentoring year", reverse("web:my-year")))
+    if roles.is_coordinator or roles.is_admin:
+        items.append(("Queue", reverse("web:queue")))
+        items.append(("Roster", reverse("web:roster")))
+    if roles.reads_everything:
+        items.append(("Adoption", reverse("web:adoption")))
+    return items
+
+
+def year_of(request, *, default: int) -> int | HttpResponse:
+    """The ?year= of the page, checked as the API checks it (policy.params)."""
+    try:
+        return year_param(SimpleNamespace(query_params=request.GET), default=default)
+    except ParamError as error:
+        detail = error.detail.get("year") if isinstance(error.detail, dict) else error.detail
+        message = detail if isinstance(detail, str) else " ".join(str(d) for d in detail)
+        return render_page(request, "web/error.html", {"message": message}, status=400)
+
+
+def status_of(error: Exception) -> int:
+    return 409 if isinstance(error, StateConflict) else 400
+
+
+# --- Home ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send a person with one role straight to its pages; show the choice to the others."""
+    nav = _nav(roles_of(request.user))
+    if len(nav) == 1:
+        return redirect(nav[0][1])
+    return render_page(request, "web/home.html", {})

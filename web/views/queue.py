@@ -1,0 +1,239 @@
+"""The coordinator's queues: requests to decide and personal hours to verify."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_GET, require_POST
+
+from agencies.roles import Roles, roles_of
+from hours import services
+from hours.models import LeaveRequest, PersonalHours
+from policy import dates, rules
+from policy.errors import NotAllowed
+from web import selectors as web
+from web.forms import (
+    ReasonForm,
+    VerifyForm,
+)
+
+from .common import QUEUE_PAGE_SIZE, SERVICE_ERRORS, agency_workbook_url, render_page, status_of
+
+# --- The coordinator: the queues ----------------------------------------------------------------
+
+
+def require_coordinator(roles: Roles) -> None:
+    if not (roles.is_coordinator or roles.is_admin):
+        raise PermissionDenied("Only a pilot coordinator can see the queues.")
+
+
+def _queue_page(
+    request,
+    *,
+    bound: dict[str, object] | None = None,
+    error: str | None = None,
+    error_anchor: str = "",
+    bulk: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The queues; `bound` holds a submitted item form (by prefix) to show with its errors."""
+    roles = roles_of(request.user)
+    require_coordinator(roles)
+    bound = bound or {}
+    requests_page = Paginator(web.pending_requests(roles), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("requests")
+    )
+    hours_page = Paginator(web.hours_awaiting_verification(roles), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("hours")
+    )
+    figures = web.figures_for_requests(list(requests_page))
+    for form in bound.values():
+        form.focus_first_error()
+    today = dates.today()
+    requests_rows = [
+        {
+            "item": r,
+            "figures": figures[r.pk],
+            "deny": bound.get(f"deny-{r.pk}") or ReasonForm(prefix=f"deny-{r.pk}"),
+        }
+        for r in requests_page
+    ]
+    hours_rows = [
+        {
+            "item": h,
+            "verify": bound.get(f"verify-{h.pk}") or VerifyForm(prefix=f"verify-{h.pk}"),
+            "reject": bound.get(f"reject-{h.pk}") or ReasonForm(prefix=f"reject-{h.pk}"),
+        }
+        for h in hours_page
+    ]
+    agencies = list(web.agencies_coordinated(roles))
+    context = {
+        "requests_page": requests_page,
+        "requests_rows": requests_rows,
+        "hours_page": hours_page,
+        "hours_rows": hours_rows,
+        "error": error,
+        "error_anchor": error_anchor,
+        "error_has_field": any(
+            name in form.fields for form in bound.values() for name in form.errors
+        ),
+        "bulk": bulk,
+        "workbooks": [(a, agency_workbook_url(a.code, today.year)) for a in agencies],
+        "year": today.year,
+    }
+    return render_page(request, "web/queue.html", context, status=status)
+
+
+@require_GET
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    return _queue_page(request)
+
+
+def _reachable(model, request, pk: int):
+    """The object within the user's reach, as the API finds it (404 otherwise)."""
+    queryset = model.objects.select_related("employee__user", "employee__agency", "organization")
+    return get_object_or_404(web.scoped_entries(queryset, roles_of(request.user)), pk=pk)
+
+
+def _decide(request, *, action, prefix: str, form=None, anchor: str, done: str) -> HttpResponse:
+    """Run one decision; on a broken rule, show the queue again with the error in place."""
+    try:
+        action(**(form.cleaned_data if form is not None else {}))
+    except NotAllowed as refusal:
+        raise PermissionDenied(str(refusal)) from None
+    except SERVICE_ERRORS as error:
+        message = getattr(error, "detail", None) or "; ".join(getattr(error, "messages", []))
+        bound = {}
+        if form is not None:
+            form.add_service_error(error)
+            bound[prefix] = form
+        return _queue_page(
+            request, bound=bound, error=message, error_anchor=anchor, status=status_of(error)
+        )
+    messages.success(request, done)
+    return redirect("web:queue")
+
+
+def _who(entry) -> str:
+    return entry.employee.user.get_full_name() or entry.employee.employee_number
+
+
+@require_POST
+@login_required
+def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    leave = _reachable(LeaveRequest, request, pk)
+    return _decide(
+        request,
+        action=lambda: services.leave_request_approve(request=leave, by=request.user),
+        prefix="",
+        anchor=f"request-{pk}",
+        done=f"Approved {rules.plural_hours(leave.hours)} for {_who(leave)} on "
+        f"{leave.date:%B %-d, %Y}.",
+    )
+
+
+@require_POST
+@login_required
+def request_deny(request: HttpRequest, pk: int) -> HttpResponse:
+    leave = _reachable(LeaveRequest, request, pk)
+    prefix = f"deny-{pk}"
+    form = ReasonForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _queue_page(request, bound={prefix: form}, status=400)
+    return _decide(
+        request,
+        action=lambda reason: services.leave_request_deny(
+            request=leave, by=request.user, reason=reason
+        ),
+        prefix=prefix,
+        form=form,
+        anchor=f"request-{pk}",
+        done=f"Denied the request of {_who(leave)} for {leave.date:%B %-d, %Y}.",
+    )
+
+
+@require_POST
+@login_required
+def hours_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _reachable(PersonalHours, request, pk)
+    prefix = f"verify-{pk}"
+    form = VerifyForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _queue_page(request, bound={prefix: form}, status=400)
+    return _decide(
+        request,
+        action=lambda verified_by_name, verified_on: services.personal_hours_verify(
+            entry=entry, by=request.user, verified_by_name=verified_by_name, verified_on=verified_on
+        ),
+        prefix=prefix,
+        form=form,
+        anchor=f"hours-{pk}",
+        done=f"Verified {rules.plural_hours(entry.hours)} of {_who(entry)} on "
+        f"{entry.date:%B %-d, %Y}.",
+    )
+
+
+@require_POST
+@login_required
+def hours_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _reachable(PersonalHours, request, pk)
+    prefix = f"reject-{pk}"
+    form = ReasonForm(request.POST, prefix=prefix)
+    if not form.is_valid():
+        return _queue_page(request, bound={prefix: form}, status=400)
+    return _decide(
+        request,
+        action=lambda reason: services.personal_hours_reject(
+            entry=entry, by=request.user, reason=reason
+        ),
+        prefix=prefix,
+        form=form,
+        anchor=f"hours-{pk}",
+        done=f"Rejected {rules.plural_hours(entry.hours)} of {_who(entry)} on "
+        f"{entry.date:%B %-d, %Y}.",
+    )
+
+
+@require_POST
+@login_required
+def bulk_approve(request: HttpRequest) -> HttpResponse:
+    """Approve the ticked requests, each on its own, and say which passed and why not."""
+    roles = roles_of(request.user)
+    require_coordinator(roles)
+    try:
+        ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
+    except ValueError:
+        ids = None
+    if not ids or len(ids) > 200 or min(ids) < 1:
+        return _queue_page(request, error="Tick between 1 and 200 requests to approve.", status=400)
+    queryset = web.scoped_entries(
+        LeaveRequest.objects.select_related("employee__user", "employee__agency", "organization"),
+        roles,
+    )
+    found = {leave.pk: leave for leave in queryset.filter(pk__in=ids)}
+    results = {
+        result.id: result
+        for result in services.leave_requests_bulk_approve(
+            requests=[found[i] for i in ids if i in found], by=request.user
+        )
+    }
+    rows = []
+    for i in ids:
+        result = results.get(i)
+        rows.append(
+            {
+                "id": i,
+                "leave": found.get(i),
+                "approved": bool(result and result.approved),
+                "code": result.code if result else "not_found",
+                "detail": result.detail if result else "No such request within your reach.",
+            }
+        )
+    approved = sum(1 for row in rows if row["approved"])
+    bulk = {"approved": approved, "refused": len(rows) - approved, "rows": rows}
+    return _queue_page(request, bulk=bulk)
