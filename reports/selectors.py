@@ -13,11 +13,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from agencies.models import Agency, Employee, Enrollment
 from hours.models import LeaveRequest, PersonalHours
 from hours.selectors import BalanceFigures, employees_with_year, figures_of
+from ledger.models import LedgerEntry
 from policy import rules
 from policy.dates import year_bounds
 
@@ -214,11 +228,36 @@ def monthly_hours(year: int, *, agency: Agency | None = None) -> dict[int, Month
 
 
 def leave_requests_of_year(agency: Agency, year: int) -> QuerySet[LeaveRequest]:
-    """Every paid-leave request of the agency dated in `year`, whatever its status. One query."""
+    """Every paid-leave request of the agency dated in `year`, whatever its status, with who
+    reversed it and when (`reversed_by`, `reversed_at`; from the ledger, as the request keeps its
+    approver). One query."""
     first, last = year_bounds(year)
+    reversal = LedgerEntry.objects.filter(
+        kind=LedgerEntry.Kind.LEAVE_REVERSED,
+        subject_type=LeaveRequest._meta.model_name,
+        subject_id=OuterRef("pk"),
+    ).order_by("-at")
+    reverser = reversal.annotate(
+        name=Coalesce(
+            NullIf(Trim(Concat("actor__first_name", Value(" "), "actor__last_name")), Value("")),
+            "actor__username",
+        )
+    )
+    reversed_only = Q(status=LeaveRequest.Status.REVERSED)
     return (
         LeaveRequest.objects.filter(employee__agency=agency, date__gte=first, date__lte=last)
         .select_related("employee__user", "approver", "organization")
+        .annotate(
+            # Only reversed requests look their reversal up.
+            reversed_by=Case(
+                When(reversed_only, then=Subquery(reverser.values("name")[:1])),
+                output_field=CharField(),
+            ),
+            reversed_at=Case(
+                When(reversed_only, then=Subquery(reversal.values("at")[:1])),
+                output_field=DateTimeField(),
+            ),
+        )
         .order_by("date", "employee__employee_number", "id")
     )
 

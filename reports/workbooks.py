@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 from zoneinfo import ZoneInfo
@@ -27,10 +28,12 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from agencies.models import Agency
+from policy import dates
 from policy.selectors import policy_params
 
 from . import selectors
@@ -42,20 +45,26 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 # Cell kinds and their number formats.
 TEXT, HOURS, COUNT, PERCENT, DATE, MONTH = "text", "hours", "count", "percent", "date", "month"
 FORMATS = {
-    HOURS: "0.00",
+    HOURS: "#,##0.00",
     COUNT: "#,##0",
     PERCENT: "0.00%",
     DATE: "yyyy-mm-dd",
     MONTH: "mmm yyyy",
 }
-# Approximate display widths, for fitting columns.
-SAMPLE_WIDTH = {HOURS: 8, COUNT: 8, PERCENT: 7, DATE: 10, MONTH: 8}
-MAX_WIDTH = 60
+# Column widths (in characters) by kind: the data's shapes are known, so no row is read to fit
+# them and a sheet streams. Headings wrap within these widths instead of widening the column.
+WIDTHS = {TEXT: 18, HOURS: 13, COUNT: 12, PERCENT: 11, DATE: 12, MONTH: 11}
 MAX_TEXT = 32767  # Excel's limit for one cell
 
 TITLE_FONT = Font(bold=True, size=14)
 NOTE_FONT = Font(italic=True, color="555555")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
+# Text to the left and numbers to the right, each one character in from the cell's edge, so a
+# number never touches the text beside it ("13.50Yes").
+TEXT_ALIGN = Alignment(horizontal="left", vertical="top", indent=1)
+NUMBER_ALIGN = Alignment(horizontal="right", vertical="top", indent=1)
+HEADER_ALIGN = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
+LONG_TEXT_ALIGN = Alignment(horizontal="left", vertical="top", wrap_text=True, indent=1)
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 TOTAL_FONT = Font(bold=True)
 ALERT_FONT = Font(color="9C0006")
@@ -74,27 +83,43 @@ class Column:
     header: str
     kind: str
     definition: str
+    width: int | None = None  # characters; by kind when not given
+    wrap: bool = False  # long text (reasons, definitions) wraps within the width
+
+    @property
+    def characters(self) -> int:
+        return self.width or WIDTHS[self.kind]
 
 
 # --- Columns and what they mean (the Definitions sheet is built from these) ---------------------
 
 EMPLOYEE_COLUMNS = [
     Column(
-        "Employee number", TEXT, "The employee's identifier, kept as text so leading zeros stay."
+        "Employee number",
+        TEXT,
+        "The employee's identifier, kept as text so leading zeros stay.",
+        width=12,
     ),
-    Column("Employee", TEXT, "The employee's name as recorded on their account."),
+    Column("Employee", TEXT, "The employee's name as recorded on their account.", width=26),
     Column(
         "Eligible",
         TEXT,
         "Yes when the bargaining unit and appointment allow mentoring leave (HR Manual 2119).",
+        width=10,
     ),
     Column(
         "Roster",
         TEXT,
         "Active when the employee has an active roster line of their agency whose commitment "
         "overlaps the year, Withdrawn when the only such lines are withdrawn, else Not on roster.",
+        width=14,
     ),
-    Column("Annual cap (hours)", HOURS, "Paid mentoring leave allowed in the year by the policy."),
+    Column(
+        "Annual cap (hours)",
+        HOURS,
+        'Paid mentoring leave allowed in the year by the policy; "Does not apply" for an '
+        "employee who is not eligible or not on a roster.",
+    ),
     Column("Paid leave approved (hours)", HOURS, "Paid mentoring leave approved in the year."),
     Column(
         "Paid leave pending (hours)", HOURS, "Paid mentoring leave requested and not yet decided."
@@ -118,7 +143,9 @@ EMPLOYEE_COLUMNS = [
         "In match",
         TEXT,
         "Yes when verified personal hours cover approved paid leave at the year's match ratio; "
-        "rows out of match are shaded red.",
+        'rows out of match are shaded red. "Does not apply" for an employee who is not '
+        "eligible or not on a roster.",
+        width=14,
     ),
 ]
 
@@ -188,14 +215,14 @@ def _figure_values(figures: AgencyFigures) -> list[Any]:
 
 
 SUMMARY_COLUMNS = [
-    Column("Figure", TEXT, "What is counted."),
-    Column("Value", TEXT, "The figure for the agency and year."),
-    Column("What it means", TEXT, "How the figure is counted."),
+    Column("Figure", TEXT, "What is counted.", width=44),
+    Column("Value", TEXT, "The figure for the agency and year.", width=14),
+    Column("What it means", TEXT, "How the figure is counted.", width=70, wrap=True),
 ]
 
 ADOPTION_COLUMNS = [
-    Column("Agency code", TEXT, "The agency's short code, e.g. DOT."),
-    Column("Agency", TEXT, "The agency's name."),
+    Column("Agency code", TEXT, "The agency's short code, e.g. DOT.", width=10),
+    Column("Agency", TEXT, "The agency's name.", width=40, wrap=True),
     *AGENCY_FIGURE_COLUMNS,
 ]
 
@@ -215,19 +242,36 @@ MONTHLY_COLUMNS = [
 
 REQUEST_COLUMNS = [
     Column("Date", DATE, "The date of the mentoring the leave is for."),
-    Column("Employee number", TEXT, "The employee's identifier."),
-    Column("Employee", TEXT, "The employee who asked for the leave."),
+    Column("Employee number", TEXT, "The employee's identifier.", width=12),
+    Column("Employee", TEXT, "The employee who asked for the leave.", width=26),
     Column("Hours", HOURS, "Hours of paid leave requested."),
     Column(
         "Type",
         TEXT,
         "Always paid mentoring leave: it is leave, not time worked for overtime purposes.",
+        width=24,
+        wrap=True,
     ),
-    Column("Status", TEXT, "Pending, Approved, Denied, Cancelled or Reversed."),
-    Column("Approver", TEXT, "The coordinator who approved or denied the request."),
+    Column("Status", TEXT, "Pending, Approved, Denied, Cancelled or Reversed.", width=11),
+    Column("Approver", TEXT, "The coordinator who approved or denied the request.", width=24),
     Column("Decided on", DATE, "The date the request was approved or denied (Pacific time)."),
-    Column("Organization", TEXT, "The mentoring organization the leave is for."),
-    Column("Reason", TEXT, "Why it was denied, cancelled or reversed, or the approval note."),
+    Column(
+        "Reversed by",
+        TEXT,
+        "For reversed leave: who reversed it after it was approved (the approver stays above).",
+        width=24,
+    ),
+    Column("Reversed on", DATE, "For reversed leave: the date it was reversed (Pacific time)."),
+    Column(
+        "Organization", TEXT, "The mentoring organization the leave is for.", width=30, wrap=True
+    ),
+    Column(
+        "Reason",
+        TEXT,
+        "Why it was denied, cancelled or reversed, or the approval note.",
+        width=40,
+        wrap=True,
+    ),
     Column("Requested on", DATE, "The date the employee made the request (Pacific time)."),
 ]
 
@@ -240,11 +284,11 @@ def clean_text(value: object) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", str(value))[:MAX_TEXT]
 
 
-def _style(ws, kind: str, font, fill):
-    """The style of a (kind, font, fill) cell, worked out once per workbook: setting a style on
-    each cell costs more than writing it."""
+def _style(ws, kind: str, font, fill, alignment):
+    """The style of a (kind, font, fill, alignment) cell, worked out once per workbook: setting a
+    style on each cell costs more than writing it."""
     cache = ws.parent.__dict__.setdefault("_report_styles", {})
-    key = (kind, id(font), id(fill))
+    key = (kind, id(font), id(fill), id(alignment))
     if key not in cache:
         cell = Cell(ws, row=1, column=1)
         if kind in FORMATS:
@@ -253,47 +297,71 @@ def _style(ws, kind: str, font, fill):
             cell.font = font
         if fill is not None:
             cell.fill = fill
+        if alignment is not None:
+            cell.alignment = alignment
         cache[key] = cell._style
     return cache[key]
 
 
-def make_cell(ws, value: Any, kind: str, *, font=None, fill=None) -> Cell:
+def make_cell(ws, value: Any, kind: str, *, font=None, fill=None, alignment=None) -> Cell:
     text = value is not None and (kind == TEXT or isinstance(value, str))
     if text:
         value = clean_text(value)
         kind = TEXT
     elif kind == PERCENT and value is not None:
         value = float(value)
-    cell = Cell(ws, row=1, column=1, value=value, style_array=_style(ws, kind, font, fill))
+    if alignment is None:
+        alignment = TEXT_ALIGN if kind == TEXT else NUMBER_ALIGN
+    style = _style(ws, kind, font, fill, alignment)
+    cell = Cell(ws, row=1, column=1, value=value, style_array=style)
     if text:
         # A person's text stays text: never a formula, whatever it starts with.
         cell.data_type = "s"
     return cell
 
 
-def _width(value: Any, kind: str) -> int:
-    if value is None:
-        return 0
-    if kind == TEXT or isinstance(value, str):
-        return max((len(line) for line in str(value).splitlines()), default=0)
-    return SAMPLE_WIDTH.get(kind, 8)
-
-
-def _fit_widths(
-    ws, columns: Sequence[Column], rows: Iterable[Sequence[Any]], kinds: Iterable[Sequence[str]]
-) -> None:
-    widths = [len(column.header) for column in columns]
-    for row, row_kinds in zip(rows, kinds, strict=True):
-        for index, (value, kind) in enumerate(zip(row, row_kinds, strict=True)):
-            widths[index] = max(widths[index], _width(value, kind))
-    for index, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, width + 2)
-
-
 @dataclass
 class Heading:
     title: str
     note: str
+    generated: str = ""  # for the printed footer, e.g. "Generated 2026-12-01 07:33 PST"
+
+
+@dataclass
+class Line:
+    """One row of a table: its values, shaded when `alert`, with kinds of its own if given."""
+
+    values: Sequence[Any]
+    alert: bool = False
+    kinds: Sequence[str] | None = None
+
+
+def _print_setup(ws, *, generated_short: str) -> None:
+    """Landscape, one page wide, the title and column headings on every page, and a footer with
+    the sheet's name, the page number and when the workbook was made."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "1"  # US Letter
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"1:{HEADER_ROW}"
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.center.text = "Page &P of &N"
+    ws.oddFooter.right.text = generated_short
+
+
+LINE_HEIGHT = 14.5  # points per line of wrapped text
+
+
+def _wrapped_lines(values: Sequence[Any], wrapped: Sequence[tuple[int, int]]) -> int:
+    """How many lines the row's longest wrapped text takes (printing does not grow the row)."""
+    lines = 1
+    for index, width in wrapped:
+        value = values[index]
+        if isinstance(value, str) and len(value) > width:
+            # Proportional type fits about a fifth more characters than the width counts.
+            lines = max(lines, len(textwrap.wrap(value, width=width * 6 // 5)))
+    return lines
 
 
 def write_table(
@@ -301,42 +369,49 @@ def write_table(
     *,
     heading: Heading,
     columns: Sequence[Column],
-    rows: Sequence[Sequence[Any]],
-    alerts: Sequence[bool] | None = None,
+    lines: Iterable[Line],
     totals: Sequence[Any] | None = None,
-    kinds: Sequence[Sequence[str]] | None = None,
 ) -> int:
-    """Title, note, header, rows (shaded where `alerts`), an optional totals row outside the
-    filter. Returns the last data row's number."""
-    column_kinds = [column.kind for column in columns]
-    kinds = kinds or [column_kinds] * len(rows)
-    _fit_widths(
-        ws,
-        columns,
-        [*rows, *([totals] if totals else [])],
-        [*kinds, *([column_kinds] if totals else [])],
-    )
+    """Title, note, header, rows (shaded where a line is an alert), an optional totals row
+    outside the filter, and the print setup. The lines are written as they come, so a sheet of
+    any length streams. Returns the last data row's number."""
+    for index, column in enumerate(columns, 1):
+        ws.column_dimensions[get_column_letter(index)].width = column.characters + 2
+    # Spreadsheet programs do not grow a row for wrapped text on their own when printing: the
+    # header row is as tall as its longest wrapped heading.
+    header_lines = max(len(textwrap.wrap(c.header, width=c.characters)) for c in columns)
+    ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * header_lines + 3
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    _print_setup(ws, generated_short=heading.generated)
     ws.append([make_cell(ws, heading.title, TEXT, font=TITLE_FONT)])
     ws.append([make_cell(ws, heading.note, TEXT, font=NOTE_FONT)])
-    ws.append([make_cell(ws, c.header, TEXT, font=HEADER_FONT, fill=HEADER_FILL) for c in columns])
-    for index, row in enumerate(rows):
-        alert = bool(alerts and alerts[index])
-        row_kinds = kinds[index]
+    ws.append(
+        [
+            make_cell(
+                ws, c.header, TEXT, font=HEADER_FONT, fill=HEADER_FILL, alignment=HEADER_ALIGN
+            )
+            for c in columns
+        ]
+    )
+    column_kinds = [column.kind for column in columns]
+    aligned = [LONG_TEXT_ALIGN if column.wrap else None for column in columns]
+    wrapped = [(index, column.characters) for index, column in enumerate(columns) if column.wrap]
+    last = HEADER_ROW
+    for line in lines:
+        font, fill = (ALERT_FONT, ALERT_FILL) if line.alert else (None, None)
+        height = _wrapped_lines(line.values, wrapped)
+        if height > 1:
+            ws.row_dimensions[last + 1].height = LINE_HEIGHT * height
         ws.append(
             [
-                make_cell(
-                    ws,
-                    value,
-                    kind,
-                    font=ALERT_FONT if alert else None,
-                    fill=ALERT_FILL if alert else None,
+                make_cell(ws, value, kind, font=font, fill=fill, alignment=alignment)
+                for value, kind, alignment in zip(
+                    line.values, line.kinds or column_kinds, aligned, strict=True
                 )
-                for value, kind in zip(row, row_kinds, strict=True)
             ]
         )
-    last = HEADER_ROW + len(rows)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{max(last, HEADER_ROW)}"
+        last += 1
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last}"
     if totals:
         ws.append(
             [
@@ -355,6 +430,11 @@ def _generated(now: dt.datetime | None) -> str:
     )
 
 
+def _generated_short(now: dt.datetime | None) -> str:
+    local = (now or timezone.now()).astimezone(PACIFIC)
+    return f"Generated {local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
 def _hours_chart(ws, *, kind: str, title: str, last_row: int):
     chart = BarChart() if kind == "bar" else LineChart()
     chart.title = title
@@ -364,59 +444,97 @@ def _hours_chart(ws, *, kind: str, title: str, last_row: int):
     # Without these, recent Excel versions hide both axes of an openpyxl chart.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.height, chart.width = 9, 18
+    chart.height, chart.width = 7.5, 18  # centimetres: as high as the table of twelve months
     data = Reference(ws, min_col=2, max_col=3, min_row=HEADER_ROW, max_row=last_row)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_DATA_ROW, max_row=last_row))
-    ws.add_chart(chart, f"E{FIRST_DATA_ROW}")
+    if kind == "line":
+        for series in chart.series:
+            # Straight lines between months: a smoothed curve dips below zero between points.
+            series.smooth = False
+    # Beside the table, which is three columns narrow: on a landscape page fitted one page wide
+    # the table and the whole chart print together, as high as twelve months.
+    ws.add_chart(chart, f"E{HEADER_ROW}")
+
+
+def months_to_show(year: int, monthly: Monthly) -> int:
+    """How many months, from January, a year's monthly table and chart show: all twelve of a
+    past year; of this year, up to this month or the last month with hours (leave may be
+    approved ahead), so months that have not happened are not drawn as zero."""
+    today = dates.today()
+    if year < today.year:
+        return 12
+    with_hours = [m for m in range(1, 13) if monthly.paid[m] or monthly.personal[m]]
+    last = max(with_hours, default=0)
+    return max(last, today.month) if year == today.year else max(last, 1)
 
 
 def _monthly_sheet(ws, *, heading: Heading, monthly: Monthly, year: int, chart: str) -> None:
-    last = write_table(ws, heading=heading, columns=MONTHLY_COLUMNS, rows=monthly.rows(year))
+    shown = months_to_show(year, monthly)
+    if shown < 12:
+        heading.note += f" Months after {dt.date(year, shown, 1):%B} have not happened yet."
+    lines = (Line(row) for row in monthly.rows(year)[:shown])
+    last = write_table(ws, heading=heading, columns=MONTHLY_COLUMNS, lines=lines)
     _hours_chart(
         ws, kind=chart, title=f"Paid leave and personal hours by month, {year}", last_row=last
     )
 
 
-def _employee_values(row: EmployeeRow) -> list[Any]:
+def _note_below(ws, text: str) -> None:
+    """A sentence under an empty table, after a blank row, so it is not read as a row of it."""
+    ws.append([])
+    ws.append([make_cell(ws, text, TEXT, font=NOTE_FONT)])
+
+
+DOES_NOT_APPLY = "Does not apply"
+
+
+def _employee_line(row: EmployeeRow) -> Line:
     figures = row.figures
-    return [
+    applies = row.eligible and row.on_roster
+    values = [
         row.employee_number,
         row.name,
         "Yes" if row.eligible else "No",
         row.roster_status,
-        figures.cap,
+        figures.cap if applies else DOES_NOT_APPLY,
         figures.paid_approved,
         figures.paid_pending,
         figures.personal_verified,
         figures.personal_awaiting_verification,
         figures.paid_available,
-        "Yes" if figures.in_match else "No",
+        "No" if not figures.in_match else "Yes" if applies else DOES_NOT_APPLY,
     ]
+    return Line(values, alert=not figures.in_match)
 
 
-def _employees_sheet(ws, *, heading: Heading, rows: Sequence[EmployeeRow]) -> None:
-    if not rows:
-        heading.note += " No employees are recorded for this agency."
-    write_table(
-        ws,
-        heading=heading,
-        columns=EMPLOYEE_COLUMNS,
-        rows=[_employee_values(row) for row in rows],
-        alerts=[not row.figures.in_match for row in rows],
-    )
+def _employees_sheet(
+    ws, *, heading: Heading, rows: Iterable[EmployeeRow], add: Callable[[EmployeeRow], None]
+) -> None:
+    """The employees' lines, streamed; `add` sees each row as it is written (to sum figures)."""
+
+    def lines() -> Iterator[Line]:
+        for row in rows:
+            add(row)
+            yield _employee_line(row)
+
+    last = write_table(ws, heading=heading, columns=EMPLOYEE_COLUMNS, lines=lines())
+    if last == HEADER_ROW:
+        _note_below(ws, "No employees are recorded for this agency.")
 
 
 def _definitions_sheet(ws, *, heading: Heading, sheets: Sequence[tuple[str, list[Column]]]):
-    rows = [
-        [sheet, column.header, column.definition] for sheet, columns in sheets for column in columns
-    ]
     columns = [
-        Column("Sheet", TEXT, ""),
-        Column("Column", TEXT, ""),
-        Column("Definition", TEXT, ""),
+        Column("Sheet", TEXT, "", width=20),
+        Column("Column", TEXT, "", width=34, wrap=True),
+        Column("Definition", TEXT, "", width=80, wrap=True),
     ]
-    write_table(ws, heading=heading, columns=columns, rows=rows)
+    lines = (
+        Line([sheet, column.header, column.definition])
+        for sheet, sheet_columns in sheets
+        for column in sheet_columns
+    )
+    write_table(ws, heading=heading, columns=columns, lines=lines)
 
 
 def _no_data_note(year: int) -> str:
@@ -451,25 +569,19 @@ def build_agency_workbook(
 ) -> bytes:
     """The agency workbook: Summary, Employees, Monthly, Requests, Definitions.
 
+    The employees and the requests stream from the database into their sheets (write-only mode,
+    widths from the columns' known shapes), so memory does not grow with the agency; the
+    Summary, written after them, adds up what they wrote. Five queries whatever the data size.
     Returns the xlsx bytes, or writes them to `out` (then returns b"")."""
     total = 5
     params = policy_params(year)
     figures = selectors.figures_for(agency, params)
-    rows = list(selectors.employee_rows(year, params=params, agency=agency))
-    for row in rows:
-        figures.add(row)
     monthly = selectors.monthly_totals(year, agency=agency)
-    requests = list(selectors.leave_requests_of_year(agency, year))
-
-    generated = _generated(now)
-    empty = not figures.has_data and not requests
+    generated, footer = _generated(now), _generated_short(now)
     where = f"{agency.code}, {agency.name}"
 
     def heading(what: str, note: str = "") -> Heading:
-        text = f"{generated}{note}"
-        if empty:
-            text += _no_data_note(year)
-        return Heading(f"Mentoring leave {year}: {what}, {where}", text)
+        return Heading(f"Mentoring leave {year}: {what}, {where}", f"{generated}{note}", footer)
 
     wb = Workbook(write_only=True)
     summary = wb.create_sheet("Summary")
@@ -478,50 +590,39 @@ def build_agency_workbook(
     leave = wb.create_sheet("Requests")
     definitions = wb.create_sheet("Definitions")
 
-    values = _figure_values(figures)
-    write_table(
-        summary,
-        heading=heading("summary"),
-        columns=SUMMARY_COLUMNS,
-        rows=[
-            [column.header, value, column.definition]
-            for column, value in zip(AGENCY_FIGURE_COLUMNS, values, strict=True)
-        ],
-        kinds=[[TEXT, column.kind, TEXT] for column in AGENCY_FIGURE_COLUMNS],
+    _employees_sheet(
+        employees,
+        heading=heading("employees"),
+        rows=selectors.employee_rows(year, params=params, agency=agency),
+        add=figures.add,
     )
-    _step(progress, 1, total, "Summary")
-    _employees_sheet(employees, heading=heading("employees"), rows=rows)
-    _step(progress, 2, total, "Employees")
-    _monthly_sheet(
-        months, heading=heading("hours by month"), monthly=monthly, year=year, chart="bar"
-    )
-    _step(progress, 3, total, "Monthly")
-    request_rows = [
-        [
-            leave_request.date,
-            leave_request.employee.employee_number,
-            leave_request.employee.user.get_full_name(),
-            leave_request.hours,
-            LEAVE_LABEL,
-            leave_request.get_status_display(),
-            _person(leave_request.approver),
-            _local_date(leave_request.decided_at),
-            leave_request.organization.name,
-            leave_request.reason,
-            _local_date(leave_request.created_at),
-        ]
-        for leave_request in requests
-    ]
-    write_table(
+    _step(progress, 1, total, "Employees")
+    requests = _requests_sheet(
         leave,
         heading=heading(
             "paid leave requests",
             " Paid mentoring leave is leave, not time worked for overtime purposes.",
         ),
-        columns=REQUEST_COLUMNS,
-        rows=request_rows,
+        requests=selectors.leave_requests_of_year(agency, year),
+        year=year,
     )
-    _step(progress, 4, total, "Requests")
+    _step(progress, 2, total, "Requests")
+
+    empty = "" if figures.has_data or requests else _no_data_note(year)
+    write_table(
+        summary,
+        heading=heading("summary", empty),
+        columns=SUMMARY_COLUMNS,
+        lines=(
+            Line([column.header, value, column.definition], kinds=[TEXT, column.kind, TEXT])
+            for column, value in zip(AGENCY_FIGURE_COLUMNS, _figure_values(figures), strict=True)
+        ),
+    )
+    _step(progress, 3, total, "Summary")
+    _monthly_sheet(
+        months, heading=heading("hours by month", empty), monthly=monthly, year=year, chart="bar"
+    )
+    _step(progress, 4, total, "Monthly")
     _definitions_sheet(
         definitions,
         heading=heading("what each column means"),
@@ -534,6 +635,35 @@ def build_agency_workbook(
     )
     _step(progress, 5, total, "Definitions")
     return _save(wb, out)
+
+
+def _requests_sheet(ws, *, heading: Heading, requests, year: int) -> int:
+    """The year's requests, streamed into the sheet. Returns how many were written."""
+
+    def lines() -> Iterator[Line]:
+        for leave_request in requests.iterator(chunk_size=2000):
+            yield Line(
+                [
+                    leave_request.date,
+                    leave_request.employee.employee_number,
+                    leave_request.employee.user.get_full_name(),
+                    leave_request.hours,
+                    LEAVE_LABEL,
+                    leave_request.get_status_display(),
+                    _person(leave_request.approver),
+                    _local_date(leave_request.decided_at),
+                    leave_request.reversed_by,
+                    _local_date(leave_request.reversed_at),
+                    leave_request.organization.name,
+                    leave_request.reason,
+                    _local_date(leave_request.created_at),
+                ]
+            )
+
+    last = write_table(ws, heading=heading, columns=REQUEST_COLUMNS, lines=lines())
+    if last == HEADER_ROW:
+        _note_below(ws, f"No paid leave requests are recorded for {year}.")
+    return last - HEADER_ROW
 
 
 def _person(user) -> str | None:
@@ -576,7 +706,7 @@ def build_adoption_workbook(
     agencies = selectors.agencies()
     monthly = selectors.monthly_totals(year)
     total = len(agencies) + 3
-    generated = _generated(now)
+    generated, footer = _generated(now), _generated_short(now)
 
     wb = Workbook(write_only=True)
     summary = wb.create_sheet("Summary")
@@ -590,19 +720,21 @@ def build_adoption_workbook(
     pending = next(rows_by_agency, None)
     for done, agency in enumerate(agencies, 1):
         # Employees come ordered by agency code, like `agencies`: take this agency's group.
-        rows: list[EmployeeRow] = []
+        rows: Iterable[EmployeeRow] = ()
         if pending is not None and pending[0] == agency.pk:
-            rows = list(pending[1])
-            pending = next(rows_by_agency, None)
-        for row in rows:
-            by_id[agency.pk].add(row)
+            rows = pending[1]
         _employees_sheet(
             wb.create_sheet(_agency_sheet_title(agency.code)),
             heading=Heading(
-                f"Mentoring leave {year}: employees, {agency.code}, {agency.name}", generated
+                f"Mentoring leave {year}: employees, {agency.code}, {agency.name}",
+                generated,
+                footer,
             ),
             rows=rows,
+            add=by_id[agency.pk].add,
         )
+        if rows:
+            pending = next(rows_by_agency, None)
         _step(progress, done, total, agency.code)
 
     figures = [by_id[agency.pk] for agency in agencies]
@@ -614,16 +746,16 @@ def build_adoption_workbook(
 
     write_table(
         summary,
-        heading=Heading(f"Mentoring leave {year}: adoption by agency", note),
+        heading=Heading(f"Mentoring leave {year}: adoption by agency", note, footer),
         columns=ADOPTION_COLUMNS,
-        rows=[[item.code, item.name, *_figure_values(item)] for item in figures],
+        lines=(Line([item.code, item.name, *_figure_values(item)]) for item in figures),
         totals=["Total", "All agencies", *_figure_values(totals)],
     )
     _step(progress, len(agencies) + 1, total, "Summary")
 
     _monthly_sheet(
         trend,
-        heading=Heading(f"Mentoring leave {year}: hours by month, all agencies", note),
+        heading=Heading(f"Mentoring leave {year}: hours by month, all agencies", note, footer),
         monthly=monthly,
         year=year,
         chart="line",
@@ -631,7 +763,7 @@ def build_adoption_workbook(
     _step(progress, len(agencies) + 2, total, "Trend")
     _definitions_sheet(
         definitions,
-        heading=Heading(f"Mentoring leave {year}: what each column means", generated),
+        heading=Heading(f"Mentoring leave {year}: what each column means", generated, footer),
         sheets=[
             ("Summary", ADOPTION_COLUMNS),
             ("Trend", MONTHLY_COLUMNS),

@@ -139,7 +139,7 @@ def table(ws) -> list[dict]:
 
 
 def hours(cell) -> Decimal:
-    assert cell.data_type == "n" and cell.number_format == "0.00", cell
+    assert cell.data_type == "n" and cell.number_format == "#,##0.00", cell
     return Decimal(str(cell.value)).quantize(Decimal("0.01"))
 
 
