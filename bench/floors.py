@@ -129,12 +129,26 @@ def _local_date(column: str) -> str:
     return f"date({column})"
 
 
+def _reversal(request_id: str) -> str:
+    """The rest of a subquery over the request's latest reversal in the ledger."""
+    return f"""FROM hours_ledgerentry l LEFT JOIN auth_user a ON a.id = l.actor_id
+               WHERE l.kind = 'leave_request.reversed' AND l.subject_type = 'leaverequest'
+                 AND l.subject_id = {request_id}
+               ORDER BY l.at DESC LIMIT 1"""
+
+
 def _requests_sql() -> str:
     # Only constants are interpolated; every value is a bound parameter.
     return f"""
     SELECT r.date, e.employee_number, TRIM(u.first_name || ' ' || u.last_name), r.hours,
            '{workbooks.LEAVE_LABEL}', CASE r.status {STATUS_LABELS} END,
            TRIM(v.first_name || ' ' || v.last_name), {_local_date("r.decided_at")},
+           CASE WHEN r.status = 'reversed' THEN (
+               SELECT TRIM(a.first_name || ' ' || a.last_name) {_reversal("r.id")}
+           ) END,
+           CASE WHEN r.status = 'reversed' THEN (
+               SELECT {_local_date("l.at")} {_reversal("r.id")}
+           ) END,
            o.name, r.reason, {_local_date("r.created_at")}
     FROM hours_leaverequest r
     JOIN agencies_employee e ON e.id = r.employee_id

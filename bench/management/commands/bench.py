@@ -28,7 +28,10 @@ from bench.load import SCALES, YearLoader
 from hours.models import LeaveRequest, PersonalHours
 
 GROWTH = (0.1, 0.3, 1.0)
-TARGET_RATIO, TARGET_MB, TARGET_P95_MS = 1.5, 300, 100
+TARGET_MB, TARGET_P95_MS = 300, 100
+# (time against the floor, tracemalloc peak in MB): the agency workbook streams its employees
+# and requests, so it stays small whatever the agency's size.
+WORKBOOK_TARGETS = {"adoption": (1.25, 300), "agency": (1.5, 15)}
 
 
 def _ms(value: float) -> str:
@@ -373,24 +376,32 @@ class Command(BaseCommand):
     def _targets(self) -> list[list[str]]:
         rows = []
         for what, _agency, book, floor in self.rows["workbooks"]:
-            if what != "adoption":
-                continue
+            ratio_target, traced_target = WORKBOOK_TARGETS[what]
             ratio = book["seconds"] / floor["seconds"]
-            peak = max(book["tracemalloc_peak_mb"], book["rss_delta_mb"])
+            traced = book["tracemalloc_peak_mb"]
+            peak = max(traced, book["rss_delta_mb"])
             rows.append(
                 [
-                    f"adoption workbook within {TARGET_RATIO}x its floor",
+                    f"{what} workbook within {ratio_target}x its floor",
                     f"{ratio:.2f}x",
-                    "yes" if ratio <= TARGET_RATIO else "no",
+                    "yes" if ratio <= ratio_target else "no",
                 ]
             )
             rows.append(
                 [
-                    f"adoption workbook under {TARGET_MB} MB peak",
-                    f"{peak:.0f} MB",
-                    "yes" if peak < TARGET_MB else "no",
+                    f"{what} workbook under {traced_target} MB traced",
+                    f"{traced:.1f} MB",
+                    "yes" if traced < traced_target else "no",
                 ]
             )
+            if what == "adoption":
+                rows.append(
+                    [
+                        f"adoption workbook under {TARGET_MB} MB peak",
+                        f"{peak:.0f} MB",
+                        "yes" if peak < TARGET_MB else "no",
+                    ]
+                )
         top = max((r["concurrency"] for r in self.api_results), default=None)
         for r in self.api_results:
             if r["concurrency"] != top or r["scenario"] == "healthz":
