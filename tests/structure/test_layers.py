@@ -17,11 +17,13 @@ ROOT = Path(__file__).resolve().parents[2]
 LAYERS = [
     "policy",
     "ledger",
+    "notifications",
     "accounts",
     "agencies",
     "hours",
     "reports",
     "web",
+    "reminders",
     "bench",
     "demo",
     "leave_tracker",
