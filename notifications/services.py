@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from post_office import mail
 from post_office.models import Email
 
@@ -29,7 +30,12 @@ def message_queue(*, to: str, template: str, context: dict, link: str) -> Email 
     """
     if not to:
         return None
-    context = {**context, "action_url": absolute_url(link), "site_url": settings.SITE_URL}
+    context = {
+        **context,
+        "action_url": absolute_url(link),
+        # The page where each person turns digests and reminders off.
+        "preferences_url": absolute_url(reverse("web:email-preferences")),
+    }
     subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
