@@ -9,16 +9,17 @@ further out, doubling with each attempt (a mail server that is down for hours is
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import tempfile
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from post_office.lockfile import FileLock
 from post_office.mail import get_queued, send_queued
 from post_office.models import STATUS, Email
 
-LOCK_FILE = os.path.join(tempfile.gettempdir(), "mentoring-leave-send_mail_queue")
 MAX_BACKOFF = dt.timedelta(hours=6)
 MAX_PASSES = 1000  # a bound, not a limit met in practice: 100 messages a pass
 
@@ -56,8 +57,10 @@ def send_due() -> dict[str, int]:
 
 
 def worker_lock() -> FileLock:
-    """Only one worker sends at a time, so that no message goes out twice."""
-    return FileLock(LOCK_FILE)
+    """Only one worker sends from a database at a time, so that no message goes out twice."""
+    db = connection.settings_dict
+    key = hashlib.sha256(f"{db['HOST']}:{db['PORT']}/{db['NAME']}".encode()).hexdigest()[:16]
+    return FileLock(os.path.join(tempfile.gettempdir(), f"mentoring-leave-outbox-{key}"))
 
 
 def queue_again(queryset) -> int:

@@ -248,5 +248,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The outbox's sender would log each pass at INFO through a handler of its own; its
+        # failures (WARNING and up) still show, and send_mail_queue prints its own counts.
+        "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

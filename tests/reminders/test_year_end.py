@@ -46,9 +46,9 @@ def test_from_november_first_once_with_the_hours_left(halfway, on):
     assert message.to == [halfway.user.email]
     assert message.subject == f"Your {YEAR} mentoring leave ends on December 31"
     text = message.message
-    assert "32 hours left under the yearly cap" in text
-    assert "You could request 4 hours of paid leave now" in text
-    assert "not yet matched by paid leave come to 4 hours" in text
+    assert "Left under the yearly cap: 32 hours" in text
+    assert "You could request now: 4 hours of paid leave" in text
+    assert "Verified personal hours not yet matched by paid leave: 4 hours" in text
     assert MY_YEAR in text and f'href="{MY_YEAR}"' in message.html_message
 
 
@@ -93,7 +93,7 @@ def test_nobody_with_the_whole_cap_used_is_reminded(employee, on):
 
 def test_an_employee_with_no_hours_yet_is_reminded_of_the_whole_cap(employee, on):
     assert send_year_end(today=on(11, 1)) == 1
-    assert "40 hours left under the yearly cap" in Email.objects.get().message
+    assert "Left under the yearly cap: 40 hours" in Email.objects.get().message
 
 
 def test_no_reminder_to_someone_who_turned_them_off(halfway, on):

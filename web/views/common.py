@@ -32,7 +32,9 @@ def adoption_workbook_url(year: int) -> str:
 
 def render_page(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
     roles = roles_of(request.user)
-    context = {"roles": roles, "nav": _nav(roles), "waiting": _waiting(roles), **context}
+    context = {"roles": roles, "nav": _nav(roles), **context}
+    if "waiting" not in context:
+        context["waiting"] = _waiting(roles)
     return render(request, template, context, status=status)
 
 
@@ -78,9 +80,10 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send a person with one role straight to its pages; show the choice to the others."""
     roles = roles_of(request.user)
     # A coordinator with something waiting starts where it waits.
-    if _waiting(roles):
+    waiting = _waiting(roles)
+    if waiting:
         return redirect("web:queue")
     nav = _nav(roles)
     if len(nav) == 1:
         return redirect(nav[0][1])
-    return render_page(request, "web/home.html", {})
+    return render_page(request, "web/home.html", {"waiting": waiting})
