@@ -23,8 +23,10 @@ demo: migrate
 
 ## make run: SQLite, demo data (loaded once), http://127.0.0.1:$(PORT) (PORT defaults to 8000)
 PORT ?= 8000
+## The outbox worker runs beside the server, so the console backend prints each message.
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py send_mail_queue --loop & trap 'kill $$!' EXIT; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## make serve: production-style serving with gunicorn and whitenoise (set DEBUG=0 and SECRET_KEY)
 serve: migrate

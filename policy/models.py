@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -30,6 +33,13 @@ class PolicyYear(models.Model):
         default=rules.DEFAULT_PARAMS.commitment_months,
         help_text="Minimum length of the commitment to mentor (one school year).",
     )
+    # The leave has to be requested and used within the calendar year: employees are reminded.
+    first_reminder_on = models.DateField(
+        null=True, blank=True, help_text="First year-end reminder; empty: November 1."
+    )
+    last_reminder_on = models.DateField(
+        null=True, blank=True, help_text="Last year-end reminder; empty: December 15."
+    )
 
     class Meta:
         # The table keeps the name it was created with, so that no row moves.
@@ -43,6 +53,20 @@ class PolicyYear(models.Model):
 
     def __str__(self) -> str:
         return f"Policy {self.year}"
+
+    def clean(self) -> None:
+        first, last = self.reminder_dates
+        if not (first.year == last.year == self.year and first <= last):
+            raise ValidationError(
+                "The year-end reminders fall within the year, the first before the last."
+            )
+
+    @property
+    def reminder_dates(self) -> tuple[dt.date, dt.date]:
+        return (
+            self.first_reminder_on or dt.date(self.year, 11, 1),
+            self.last_reminder_on or dt.date(self.year, 12, 15),
+        )
 
     @property
     def params(self) -> rules.PolicyParams:

@@ -176,3 +176,16 @@ class SetPasswordByEmailForm(PasswordResetForm):
             **{f"{email_field}__iexact": email, "is_active": True}
         )
         return (user for user in candidates if getattr(user, email_field).lower() == email.lower())
+
+
+class EmailPreferencesForm(PageForm):
+    digests = forms.BooleanField(
+        label="The daily digest of what waits for me",
+        required=False,
+        help_text="Sent on days when requests or hours wait in your queue.",
+    )
+    reminders = forms.BooleanField(
+        label="Reminders",
+        required=False,
+        help_text="Before the year ends, and when your mentoring commitment is about to end.",
+    )

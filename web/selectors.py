@@ -91,6 +91,11 @@ def hours_awaiting_verification(roles: Roles) -> QuerySet[PersonalHours]:
     )
 
 
+def waiting_count(roles: Roles) -> int:
+    """What waits in the coordinator's queue: the header's "Waiting for you"."""
+    return pending_requests(roles).count() + hours_awaiting_verification(roles).count()
+
+
 def figures_for_requests(requests: list[LeaveRequest]) -> dict[int, selectors.BalanceFigures]:
     """Each request's employee-year figures, keyed by request id: two queries for any number."""
     keys = {(r.employee_id, r.date.year) for r in requests}

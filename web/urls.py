@@ -64,4 +64,5 @@ urlpatterns = [
     path("coordinator/hours/<int:pk>/reject/", views.hours_reject, name="hours-reject"),
     path("coordinator/roster/", views.roster, name="roster"),
     path("workgroup/", views.adoption, name="adoption"),
+    path("me/email/", views.email_preferences, name="email-preferences"),
 ]

@@ -171,12 +171,16 @@ def leave_request_approve(
             paid_pending=-request.hours,
             paid_approved=request.hours,
         )
-    notify(
-        request.employee,
-        "Your mentoring leave was approved",
-        f"Your request for {rules.plural_hours(request.hours)} of paid mentoring leave on "
-        f"{request.date:%B %-d, %Y} was approved.",
-    )
+        notify(
+            request.employee,
+            template="hours/email/leave_decision",
+            context={
+                "decision": "approved",
+                "hours": rules.plural_hours(request.hours),
+                "date": request.date,
+                "reason": request.reason,
+            },
+        )
     return request
 
 
@@ -202,12 +206,16 @@ def leave_request_deny(*, request: LeaveRequest, by, reason: str) -> LeaveReques
             reason=request.reason,
             paid_pending=-request.hours,
         )
-    notify(
-        request.employee,
-        "Your mentoring leave was denied",
-        f"Your request for {rules.plural_hours(request.hours)} of paid mentoring leave on "
-        f"{request.date:%B %-d, %Y} was denied.\n\nReason: {request.reason}",
-    )
+        notify(
+            request.employee,
+            template="hours/email/leave_decision",
+            context={
+                "decision": "denied",
+                "hours": rules.plural_hours(request.hours),
+                "date": request.date,
+                "reason": request.reason,
+            },
+        )
     return request
 
 
@@ -267,13 +275,16 @@ def leave_request_reverse(*, request: LeaveRequest, by, reason: str) -> LeaveReq
             reason=request.reason,
             paid_approved=-request.hours,
         )
-    notify(
-        request.employee,
-        "Your mentoring leave was reversed",
-        f"Your approved {rules.plural_hours(request.hours)} of paid mentoring leave on "
-        f"{request.date:%B %-d, %Y} were reversed by your pilot coordinator.\n\n"
-        f"Reason: {request.reason}",
-    )
+        notify(
+            request.employee,
+            template="hours/email/leave_decision",
+            context={
+                "decision": "reversed",
+                "hours": rules.plural_hours(request.hours),
+                "date": request.date,
+                "reason": request.reason,
+            },
+        )
     return request
 
 

@@ -138,6 +138,16 @@ def personal_hours_verify(
             personal_logged=-entry.hours,
             personal_verified=entry.hours,
         )
+        notify(
+            employee,
+            template="hours/email/personal_hours_decision",
+            context={
+                "decision": "verified",
+                "hours": rules.plural_hours(entry.hours),
+                "date": entry.date,
+                "reason": "",
+            },
+        )
     return entry
 
 
@@ -172,11 +182,14 @@ def personal_hours_reject(*, entry: PersonalHours, by, reason: str) -> PersonalH
             data={"was_verified": was_verified},
             **deltas,
         )
-    notify(
-        employee,
-        "Your personal mentoring hours were not accepted",
-        f"Your {rules.plural_hours(entry.hours)} of personal mentoring on "
-        f"{entry.date:%B %-d, %Y} were rejected by your pilot coordinator.\n\n"
-        f"Reason: {entry.reason}",
-    )
+        notify(
+            employee,
+            template="hours/email/personal_hours_decision",
+            context={
+                "decision": "rejected",
+                "hours": rules.plural_hours(entry.hours),
+                "date": entry.date,
+                "reason": entry.reason,
+            },
+        )
     return entry

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.mail import send_mail
-from django.db import transaction
+from django.urls import reverse
 
 from agencies.models import Employee, MentoringOrganization
 from agencies.roles import roles_of
 from hours import selectors
 from hours.models import Balance, LeaveRequest
 from ledger import services as ledger
+from notifications.services import message_queue
 from policy import rules
 from policy.errors import NotAllowed
 
@@ -99,7 +99,21 @@ def check_mentoring_allowed(
     )
 
 
-def notify(employee: Employee, subject: str, body: str) -> None:
-    address = employee.user.email
-    if address:
-        transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
+def notify(
+    employee: Employee,
+    subject: str = "",
+    body: str = "",
+    *,
+    template: str = "notifications/notice",
+    context: dict | None = None,
+) -> None:
+    """Tell the employee about a decision on their own hours or requests (always sent; no
+    opt-out). Call it inside the service's transaction: the message is a row of the outbox,
+    so a change that rolls back queues nothing. Either a `template` with its `context`, or a
+    plain `subject` and `body` (the generic notice template)."""
+    message_queue(
+        to=employee.user.email,
+        template=template,
+        context=context if context is not None else {"subject": subject, "body": body},
+        link=reverse("web:my-year"),
+    )

@@ -7,6 +7,7 @@ ALLOWED_HOSTS and DATABASE_URL.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
     "web",
     "bench",
     "demo",
+    "post_office",
+    "notifications",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +167,21 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "mentoring-leave@example.ca.gov")
+# A mail server that accepts the connection and then hangs must not stall the worker.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+
+# The outbox (django-post-office): messages are rows written with the change that causes them;
+# `manage.py send_mail_queue` sends them through EMAIL_BACKEND. A failed message is retried
+# MAIL_MAX_RETRIES times, the wait doubling from MAIL_RETRY_SECONDS (notifications/outbox.py).
+POST_OFFICE = {
+    "DEFAULT_PRIORITY": "medium",
+    "MAX_RETRIES": int(os.environ.get("MAIL_MAX_RETRIES", "8")),
+    "RETRY_INTERVAL": dt.timedelta(seconds=int(os.environ.get("MAIL_RETRY_SECONDS", "60"))),
+    "THREADS_PER_PROCESS": 1,
+    "LOG_LEVEL": 2,  # a log row for every attempt: the admin shows sends and failures
+}
+# The address of the site as a reader of an email reaches it: every message links to a page.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Limits on what a client may send.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(2 * 1024 * 1024)))
@@ -229,5 +248,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The outbox's sender would log each pass at INFO through a handler of its own; its
+        # failures (WARNING and up) still show, and send_mail_queue prints its own counts.
+        "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }

@@ -350,7 +350,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:password-reset-confirm", "PUT"): R(*[200] * 7, path=FORGED_RESET_LINK, session=True),
     ("web:password-reset-complete", "GET"): R(*[200] * 7, session=True),
     # Home sends each person to their own page, or shows the choice to those with several.
-    ("web:home", "GET"): R(302, 302, 302, 200, 200, 302, 200, session=True),
+    # A coordinator with something waiting (this world has) lands on the queue.
+    ("web:home", "GET"): R(302, 302, 302, 302, 302, 302, 200, session=True),
     ("web:my-year", "GET"): R(302, 200, 200, 200, 403, 403, 403, session=True),
     ("web:queue", "GET"): R(302, 403, 403, 200, 200, 403, 200, session=True),
     ("web:roster", "GET"): R(302, 403, 403, 200, 200, 403, 200, session=True),
@@ -363,6 +364,11 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:hours-verify", "GET"): R(*[405] * 7, obj="logged", session=True),
     ("web:hours-reject", "GET"): R(*[405] * 7, obj="logged", session=True),
     ("web:bulk-approve", "GET"): R(*[405] * 7, session=True),
+    # Each person's own email choices: every signed-in person, for themselves only.
+    ("web:email-preferences", "GET"): R(302, *[200] * 6, session=True),
+    ("web:email-preferences", "POST"): R(
+        *[302] * 7, body=patch(reminders="on"), format="multipart", session=True
+    ),
     # ... and the POSTs that change something (a done action redirects back: 302).
     ("web:personal-hours-log", "POST"): R(
         302,

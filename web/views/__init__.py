@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .adoption import adoption
 from .common import adoption_workbook_url, agency_workbook_url, home
+from .email import email_preferences
 from .employee import leave_request_cancel, leave_request_create, my_year, personal_hours_log
 from .queue import bulk_approve, hours_reject, hours_verify, queue, request_approve, request_deny
 from .roster import roster
@@ -21,6 +22,7 @@ __all__ = [
     "adoption_workbook_url",
     "agency_workbook_url",
     "bulk_approve",
+    "email_preferences",
     "home",
     "hours_reject",
     "hours_verify",

@@ -16,6 +16,7 @@ from agencies.roles import Roles, roles_of
 from policy import rules
 from policy.errors import StateConflict
 from policy.params import year_param
+from web import selectors
 
 QUEUE_PAGE_SIZE = 50
 SERVICE_ERRORS = (rules.PolicyViolation, ValidationError, StateConflict)
@@ -32,7 +33,16 @@ def adoption_workbook_url(year: int) -> str:
 def render_page(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
     roles = roles_of(request.user)
     context = {"roles": roles, "nav": _nav(roles), **context}
+    if "waiting" not in context:
+        context["waiting"] = _waiting(roles)
     return render(request, template, context, status=status)
+
+
+def _waiting(roles: Roles) -> int | None:
+    """The count of what waits in a coordinator's queue; None for everyone else."""
+    if not roles.is_coordinator:
+        return None
+    return selectors.waiting_count(roles)
 
 
 def _nav(roles: Roles) -> list[tuple[str, str]]:
@@ -68,7 +78,12 @@ def status_of(error: Exception) -> int:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send a person with one role straight to its pages; show the choice to the others."""
-    nav = _nav(roles_of(request.user))
+    roles = roles_of(request.user)
+    # A coordinator with something waiting starts where it waits.
+    waiting = _waiting(roles)
+    if waiting:
+        return redirect("web:queue")
+    nav = _nav(roles)
     if len(nav) == 1:
         return redirect(nav[0][1])
-    return render_page(request, "web/home.html", {})
+    return render_page(request, "web/home.html", {"waiting": waiting})
