@@ -33,6 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from agencies.models import Agency
+from hours.models import LeaveRequest
 from policy import dates
 from policy.selectors import policy_params
 
@@ -249,8 +250,7 @@ REQUEST_COLUMNS = [
         "Type",
         TEXT,
         "Always paid mentoring leave: it is leave, not time worked for overtime purposes.",
-        width=24,
-        wrap=True,
+        width=44,
     ),
     Column("Status", TEXT, "Pending, Approved, Denied, Cancelled or Reversed.", width=11),
     Column("Approver", TEXT, "The coordinator who approved or denied the request.", width=24),
@@ -262,9 +262,7 @@ REQUEST_COLUMNS = [
         width=24,
     ),
     Column("Reversed on", DATE, "For reversed leave: the date it was reversed (Pacific time)."),
-    Column(
-        "Organization", TEXT, "The mentoring organization the leave is for.", width=30, wrap=True
-    ),
+    Column("Organization", TEXT, "The mentoring organization the leave is for.", width=34),
     Column(
         "Reason",
         TEXT,
@@ -318,6 +316,28 @@ def make_cell(ws, value: Any, kind: str, *, font=None, fill=None, alignment=None
         # A person's text stays text: never a formula, whatever it starts with.
         cell.data_type = "s"
     return cell
+
+
+def _plain_row(ws, values, kinds, aligned, height: int) -> list[Any]:
+    """A row as cheaply as openpyxl writes it: plain text as plain values (openpyxl stores a
+    string as text unless it starts with "="), a styled cell only where the row needs one: a
+    number or date with its format and padding, a person's text that starts with "=", and long
+    text that wraps."""
+    row: list[Any] = []
+    for value, kind, align in zip(values, kinds, aligned, strict=True):
+        if value is None:
+            row.append(None)
+        elif isinstance(value, str):
+            value = clean_text(value)
+            if value.startswith("=") or (height > 1 and align is not None):
+                row.append(make_cell(ws, value, TEXT, alignment=align))
+            else:
+                row.append(value)
+        elif kind == TEXT:
+            row.append(make_cell(ws, value, TEXT, alignment=align))
+        else:
+            row.append(make_cell(ws, value, kind))
+    return row
 
 
 @dataclass
@@ -398,18 +418,20 @@ def write_table(
     wrapped = [(index, column.characters) for index, column in enumerate(columns) if column.wrap]
     last = HEADER_ROW
     for line in lines:
-        font, fill = (ALERT_FONT, ALERT_FILL) if line.alert else (None, None)
         height = _wrapped_lines(line.values, wrapped)
         if height > 1:
             ws.row_dimensions[last + 1].height = LINE_HEIGHT * height
-        ws.append(
-            [
-                make_cell(ws, value, kind, font=font, fill=fill, alignment=alignment)
-                for value, kind, alignment in zip(
-                    line.values, line.kinds or column_kinds, aligned, strict=True
-                )
-            ]
-        )
+        if line.alert:
+            ws.append(
+                [
+                    make_cell(ws, value, kind, font=ALERT_FONT, fill=ALERT_FILL, alignment=align)
+                    for value, kind, align in zip(
+                        line.values, line.kinds or column_kinds, aligned, strict=True
+                    )
+                ]
+            )
+        else:
+            ws.append(_plain_row(ws, line.values, line.kinds or column_kinds, aligned, height))
         last += 1
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last}"
     if totals:
@@ -603,7 +625,7 @@ def build_agency_workbook(
             "paid leave requests",
             " Paid mentoring leave is leave, not time worked for overtime purposes.",
         ),
-        requests=selectors.leave_requests_of_year(agency, year),
+        requests=selectors.request_rows_of_year(agency, year),
         year=year,
     )
     _step(progress, 2, total, "Requests")
@@ -637,26 +659,49 @@ def build_agency_workbook(
     return _save(wb, out)
 
 
+STATUS_LABELS = dict(LeaveRequest.Status.choices)
+
+
 def _requests_sheet(ws, *, heading: Heading, requests, year: int) -> int:
-    """The year's requests, streamed into the sheet. Returns how many were written."""
+    """The year's requests (tuples of selectors.REQUEST_ROW_FIELDS), streamed into the sheet.
+    Returns how many were written."""
 
     def lines() -> Iterator[Line]:
-        for leave_request in requests.iterator(chunk_size=2000):
+        for (
+            on,
+            number,
+            first_name,
+            last_name,
+            hours,
+            status,
+            approver_first,
+            approver_last,
+            approver_username,
+            decided_on,
+            reversed_by,
+            reversed_on,
+            organization,
+            reason,
+            requested_on,
+        ) in requests:
+            approver = approver_username and (
+                f"{approver_first} {approver_last}".strip() or approver_username
+            )
             yield Line(
                 [
-                    leave_request.date,
-                    leave_request.employee.employee_number,
-                    leave_request.employee.user.get_full_name(),
-                    leave_request.hours,
+                    on,
+                    number,
+                    f"{first_name} {last_name}".strip(),
+                    hours,
                     LEAVE_LABEL,
-                    leave_request.get_status_display(),
-                    _person(leave_request.approver),
-                    _local_date(leave_request.decided_at),
-                    leave_request.reversed_by,
-                    _local_date(leave_request.reversed_at),
-                    leave_request.organization.name,
-                    leave_request.reason,
-                    _local_date(leave_request.created_at),
+                    STATUS_LABELS.get(status, status),
+                    approver,
+                    decided_on,
+                    reversed_by,
+                    reversed_on,
+                    organization,
+                    reason,
+                    requested_on,
                 ]
             )
 

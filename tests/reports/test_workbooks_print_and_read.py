@@ -139,7 +139,8 @@ def test_numbers_and_text_are_padded_apart_and_hours_have_a_thousands_separator(
     cap, match = rows[0]["Paid leave available now (hours)"], rows[0]["In match"]
     assert cap.number_format == "#,##0.00"
     assert (cap.alignment.horizontal, cap.alignment.indent) == ("right", 1)
-    assert (match.alignment.horizontal, match.alignment.indent) == ("left", 1)
+    # Text keeps the default (left) alignment: the number's padding keeps them apart.
+    assert match.data_type == "s" and match.alignment.horizontal in (None, "general", "left")
 
 
 def test_the_cap_does_not_apply_to_someone_not_eligible_or_not_on_a_roster(
