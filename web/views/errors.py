@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
@@ -41,6 +42,8 @@ def _page(request: HttpRequest, status: int, reason: str = "") -> HttpResponse:
     title, default = REASONS[status]
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": reason or default}, status=status)
+    if not hasattr(request, "user"):  # refused before the session was read (a bad host name)
+        request.user = AnonymousUser()
     context = {"title": title, "message": reason or default, "status": status}
     return render_page(request, "web/error.html", context, status=status)
 

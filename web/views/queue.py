@@ -106,6 +106,7 @@ def _labelled(form, **labels):
     Martinez's request for Dec 3"), so that a list of fields reads as distinct ones."""
     for name, label in labels.items():
         form.fields[name].label = label
+        form[name].label = label  # a bound form may already hold the field with its label
     return form
 
 
