@@ -13,7 +13,7 @@ import pytest
 
 from hours import services
 
-from .conftest import DESKTOP, PHONE
+from .conftest import DESKTOP, PHONE, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -120,6 +120,8 @@ def test_the_employees_pages_have_no_wcag_violation(
     visit(page, "/me/", check_accessibility, f"my year ({width})")
     visit(page, f"/me/?year={today.year - 1}", check_accessibility, f"last year ({width})")
     visit(page, "/coordinator/", check_accessibility, f"403 queue ({width})")
+    if width == "desktop":
+        screenshot(page, "employee-forbidden-page")
     visit(page, "/me/?year=1800", check_accessibility, f"400 year ({width})")
     # A form with an error next to its field, then a message after a redirect.
     page.goto("/me/")
@@ -143,6 +145,8 @@ def test_the_employees_pages_have_no_wcag_violation(
     page.wait_for_load_state()
     assert "Nothing new was saved" in page.locator("#log-form").inner_text()
     check_accessibility(page, f"repeat refused ({width})")
+    if width == "desktop":
+        screenshot(page, "employee-repeat-refused")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -168,6 +172,8 @@ def test_the_coordinators_pages_have_no_wcag_violation(
     page.get_by_role("button", name="Approve selected").click()
     page.wait_for_load_state()
     check_accessibility(page, f"bulk confirmation ({width})")
+    if width == "desktop":
+        screenshot(page, "coordinator-bulk-confirm")
     page.locator("#bulk-confirm").get_by_role("button", name="Approve").click()
     page.wait_for_load_state()
     check_accessibility(page, f"bulk results ({width})")
@@ -198,6 +204,8 @@ def test_the_coordinators_pages_have_no_wcag_violation(
     page.wait_for_load_state()
     assert page.get_by_test_id("dry-run-changes").is_visible()
     check_accessibility(page, f"roster dry run ({width})")
+    if width == "desktop":
+        screenshot(page, "coordinator-roster-dry-run")
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(roster_workbook([["1", "", "", "x", "99"]]))
     page.get_by_label("Roster file").set_input_files(str(bad))
