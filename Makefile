@@ -43,10 +43,16 @@ screenshots: install browsers
 	SCREENSHOTS=docs/screenshots $(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
 
 ## make browsers: Debian's Chromium for the browser tests (Playwright drives it; its own
-## browser download is not used)
-browsers:
+## browser download is not used), and axe-core (pinned in tests/browser/axe/package-lock.json),
+## which checks every page for WCAG 2.1 A and AA
+AXE := tests/browser/axe/node_modules/axe-core/axe.min.js
+browsers: $(AXE)
 	@test -x /usr/bin/chromium || [ "$$(id -u)" != 0 ] || (apt-get update && apt-get install -y chromium)
 	@test -x /usr/bin/chromium || echo "Chromium is missing and this is not root: the browser tests will be skipped."
+
+$(AXE): tests/browser/axe/package-lock.json
+	cd tests/browser/axe && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
 
 ## make bench: the benchmark (docs/BENCHMARKS.md); SCALE=quick takes about a minute.
 ## The statewide year runs on PostgreSQL when DATABASE_URL is set, else on SQLite.

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from ledger import services as ledger
 from ledger.models import LedgerEntry
@@ -30,8 +30,15 @@ def field_changes(instance, fields: dict) -> dict[str, list[str]]:
     for name, value in fields.items():
         old = getattr(instance, name)
         if old != value:
-            changed[name] = [str(getattr(old, "pk", old)), str(getattr(value, "pk", value))]
+            changed[name] = [_as_text(old), _as_text(value)]
     return changed
+
+
+def _as_text(value) -> str:
+    """A value as the ledger shows it to a person: an organization or a pilot by its name."""
+    if isinstance(value, models.Model):
+        return str(getattr(value, "name", value.pk))
+    return str(value)
 
 
 def employee_created_data(

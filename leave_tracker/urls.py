@@ -63,3 +63,9 @@ urlpatterns = [
 admin.site.site_header = "Mentoring Leave Tracker"
 admin.site.site_title = "Mentoring Leave Tracker"
 admin.site.index_title = "HR Manual 2119 mentoring leave"
+
+# The error pages in the site's layout, with the reason and a way back (JSON under /api/).
+handler400 = "web.views.errors.bad_request"
+handler403 = "web.views.errors.permission_denied"
+handler404 = "web.views.errors.page_not_found"
+handler500 = "web.views.errors.server_error"

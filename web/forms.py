@@ -15,6 +15,7 @@ from agencies.models import MentoringOrganization
 from policy import rules
 
 NOTES_HELP = "Never name or describe the young person you mentor."
+REPEAT = "repeat"
 
 
 class PageForm(forms.Form):
@@ -23,6 +24,27 @@ class PageForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        if self.is_bound and self.add_prefix(REPEAT) in self.data:
+            self._add_repeat_field()
+
+    def _add_repeat_field(self) -> None:
+        self.fields[REPEAT] = forms.BooleanField(
+            label="Yes, this is another entry: save it again", required=False
+        )
+
+    def offer_repeat(self, message: str) -> None:
+        """Refuse what looks like the same form sent twice (Back, then the button again), and
+        offer to save it anyway with a tick."""
+        self._add_repeat_field()
+        self.add_error(None, message)
+
+    @property
+    def repeat_confirmed(self) -> bool:
+        return bool(self.cleaned_data.get(REPEAT))
+
+    def service_data(self) -> dict:
+        """The cleaned values the service takes (without the page's own confirmation)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != REPEAT}
 
     def add_service_error(self, error: Exception) -> None:
         """Show a service's error next to its field, or above the form when it names none."""

@@ -4,15 +4,18 @@ and the rules from policy.rules."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from hours.models import LeaveRequest, PersonalHours
 from hours.selectors import BalanceFigures
 from policy import rules
 
 ZERO = Decimal("0.00")
-# The example request the next step is worked out for: a typical mentoring session.
-TYPICAL_REQUEST = Decimal("2.00")
+# The entries that count toward the daily limits, as hours.selectors.hours_on_date counts them.
+COUNTING_LEAVE = {LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED}
+COUNTING_PERSONAL = {PersonalHours.Status.LOGGED, PersonalHours.Status.VERIFIED}
 
 
 def _percent(part: Decimal, whole: Decimal) -> float:
@@ -34,8 +37,9 @@ def next_step(
     eligibility: rules.Eligibility,
     not_enrolled: str | None = None,
 ) -> str:
-    """The one thing the employee can do next, in a sentence. `not_enrolled` is the policy's
-    sentence when the employee is not on an active roster today."""
+    """The one thing the employee can do next, in a sentence with their own figures.
+    `not_enrolled` is the policy's sentence when the employee is not on an active roster
+    today."""
     if not eligibility.eligible:
         return eligibility.reason or "You are not eligible for mentoring leave."
     if not_enrolled:
@@ -50,33 +54,82 @@ def next_step(
             f"({rules.hours_text(figures.paid_approved)} approved, "
             f"{rules.hours_text(figures.paid_pending)} pending). Thank you for mentoring."
         )
+    left = figures.cap - committed
+    verified = figures.personal_verified
+    awaiting = figures.personal_awaiting_verification
+    yours = (
+        f"You have {_hours(verified, 'verified personal')} and "
+        f"{_hours(committed, 'paid')} approved or pending"
+    )
     if figures.paid_available > 0:
         return (
-            f"You can request up to {_hours(figures.paid_available, 'paid')} now. Each paid hour "
-            "after that needs one more verified personal hour first."
+            f"{yours}, so you can request up to {_hours(figures.paid_available, 'paid')} now. "
+            f"Each paid hour after that needs one more verified personal hour first "
+            f"({_hours(left, 'paid')} left in {figures.year})."
         )
-    request = min(TYPICAL_REQUEST, figures.cap - committed)
     # The match (rules.check_match): verified personal hours cover all paid leave.
-    short = (committed + request) * params.match_ratio - figures.personal_verified
-    awaiting = figures.personal_awaiting_verification
-    if awaiting >= short:
+    unlocked = min((verified + awaiting) / params.match_ratio - committed, left)
+    if awaiting > 0 and unlocked > 0:
         return (
-            f"You have {_hours(awaiting, 'personal')} awaiting verification. Once your "
-            f"coordinator verifies {rules.hours_text(short)} of them, you can request "
-            f"{_hours(request, 'paid')}."
+            f"{yours}. Your {_hours(awaiting, 'personal')} awaiting verification will let you "
+            f"request up to {_hours(unlocked, 'paid')} once your coordinator verifies them."
         )
     if awaiting > 0:
         return (
-            f"Log {rules.hours_text(short - awaiting)} more personal "
-            f"{'hour' if short - awaiting == 1 else 'hours'} and have "
-            f"{'it' if short - awaiting == 1 else 'them'} verified, along with the "
-            f"{rules.hours_text(awaiting)} awaiting verification, before you can request "
-            f"{_hours(request, 'paid')}."
+            f"{yours}; {_hours(awaiting, 'personal')} await verification. Log more personal "
+            "hours and have them verified: each one lets you request one more paid hour, "
+            f"up to {_hours(left, 'paid')} in {figures.year}."
         )
     return (
-        f"Log {_hours(short, 'more verified personal')} before you can request "
-        f"{_hours(request, 'paid')}: personal time comes first, hour for hour."
+        f"{yours}. Personal time comes first: log your own mentoring time, and once your "
+        "coordinator verifies it, each personal hour lets you request one paid hour, up to "
+        f"{_hours(left, 'paid')} in {figures.year}."
     )
+
+
+# The policy itself, in the California HR Manual.
+HR_MANUAL_URL = "https://hrmanual.calhr.ca.gov/Home/ManualItem/1/2119"
+# The paid-leave form lists the days in use from this many days back (and every later one).
+DAYS_IN_USE_BACK = 14
+
+
+@dataclass(frozen=True)
+class DayInUse:
+    """A date that already has mentoring hours, and what the daily limits leave of it."""
+
+    date: object
+    total: Decimal
+    paid: Decimal
+    room: Decimal
+    paid_room: Decimal
+
+
+def days_in_use(personal_hours, leave_requests, *, today, params: rules.PolicyParams):
+    """The recent and coming dates with hours that count toward the daily limits
+    (rules.check_daily_limits), from the entries the page already lists."""
+    since = today - dt.timedelta(days=DAYS_IN_USE_BACK)
+    paid: dict = {}
+    personal: dict = {}
+    for entry in leave_requests:
+        if entry.date >= since and entry.status in COUNTING_LEAVE:
+            paid[entry.date] = paid.get(entry.date, ZERO) + entry.hours
+    for entry in personal_hours:
+        if entry.date >= since and entry.status in COUNTING_PERSONAL:
+            personal[entry.date] = personal.get(entry.date, ZERO) + entry.hours
+    days = []
+    for date in sorted(set(paid) | set(personal)):
+        total = paid.get(date, ZERO) + personal.get(date, ZERO)
+        room = max(ZERO, params.daily_total_limit - total)
+        days.append(
+            DayInUse(
+                date=date,
+                total=total,
+                paid=paid.get(date, ZERO),
+                room=room,
+                paid_room=min(room, max(ZERO, params.daily_paid_limit - paid.get(date, ZERO))),
+            )
+        )
+    return days
 
 
 @dataclass(frozen=True)

@@ -165,3 +165,15 @@ def adoption(*, year: int) -> Adoption:
         {"month": m, "paid": monthly.paid[m], "personal": monthly.personal[m]} for m in range(1, 13)
     ]
     return Adoption(year=year, rows=list(rows.values()), totals=totals, months=months)
+
+
+# --- The same entry sent twice ------------------------------------------------------------------
+
+
+def recent_same_entry(model, *, employee_id: int, since, **fields):
+    """The employee's latest entry of `model` with the same `fields`, made since `since`
+    (cancelled requests aside), or None."""
+    queryset = model.objects.filter(employee_id=employee_id, created_at__gte=since, **fields)
+    if model is LeaveRequest:
+        queryset = queryset.exclude(status=LeaveRequest.Status.CANCELLED)
+    return queryset.order_by("-created_at").first()

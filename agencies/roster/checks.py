@@ -17,7 +17,7 @@ from policy import rules
 
 from .columns import COLUMN_NAMES, DATE_COLUMNS, EXAMPLE_ROW, REQUIRED_COLUMNS, USER_FIELDS, User
 from .dates import parse_date
-from .reading import Cell, Sheet, cell_text
+from .reading import Cell, Sheet, cell_text, header_key
 from .results import RosterError
 
 # --- Checking rows, without the database ---------------------------------------------------------
@@ -59,7 +59,7 @@ def _header(cells: list[Cell]) -> tuple[list[str | None], list[RosterError]]:
     errors: list[RosterError] = []
     for position, text in enumerate(texts, start=1):
         letter = get_column_letter(position)
-        key = re.sub(r"[\s\-]+", "_", text.lower())
+        key = header_key(text)
         if not key:
             errors.append(
                 RosterError(
@@ -85,6 +85,12 @@ def _header(cells: list[Cell]) -> tuple[list[str | None], list[RosterError]]:
         if name not in names:
             errors.append(RosterError(1, name, f"The column {name} is missing.", "header"))
     return names, errors
+
+
+def _bargaining_unit(text: str) -> str:
+    """CalHR writes bargaining units as R01, BU 01 or 01; the tracker stores 1. "Unit 1" too."""
+    match = re.fullmatch(r"(?:unit|bu|r)?\s*0*(\d+)", text.strip().lower())
+    return str(int(match[1])) if match and match[1] else text.lower()
 
 
 class _Checks:
@@ -116,7 +122,7 @@ class _Checks:
 
     def clean(self, name: str, text: str) -> str:
         if name == "bargaining_unit":
-            text = re.sub(r"^unit\s*", "", text.lower())
+            text = _bargaining_unit(text)
         elif name == "appointment":
             text = self.appointment_labels.get(
                 text.casefold(), re.sub(r"[\s\-]+", "_", text.lower())

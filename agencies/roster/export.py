@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -149,11 +150,38 @@ def roster_template(agency: Agency | None = None) -> bytes:
     notes.cell(notes.max_row, 1).font = Font(bold=True)
     for organization in MentoringOrganization.objects.filter(meets_quality_standards=True):
         notes.append([organization.name])
+    notes.merge_cells("A2:C2")
     for row in notes.iter_rows():
         for cell in row:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _fit_row_heights(notes)
     return _save(workbook)
+
+
+def _fit_row_heights(sheet) -> None:
+    """Row heights for the wrapped text: Excel does not grow a row to fit its wrapped text on
+    opening, and no program grows one for a merged cell. About 1.1 characters of the 11-point
+    font fill one unit of column width."""
+    widths = {letter: dimension.width for letter, dimension in sheet.column_dimensions.items()}
+    merged = {str(area).split(":")[0]: area for area in sheet.merged_cells.ranges}
+    for row in sheet.iter_rows():
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str):
+                continue
+            if cell.coordinate in merged:
+                area = merged[cell.coordinate]
+                width = sum(
+                    widths.get(get_column_letter(c), 10)
+                    for c in range(area.min_col, area.max_col + 1)
+                )
+            else:
+                width = widths.get(cell.column_letter, 10)
+            lines = max(lines, math.ceil(len(cell.value) / (width * 1.1)))
+        if lines > 1:
+            sheet.row_dimensions[row[0].row].height = 15 * lines + 2
 
 
 def _choices(sheet, column: str, values: list[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import IntegrityError, transaction
 
 from agencies.models import Agency
@@ -39,16 +41,19 @@ def import_roster(*, agency: Agency, by, uploaded_file, dry_run: bool = False) -
     except RosterFileError as exc:
         result.errors, result.status = exc.errors, exc.status
         return result
+    result.sheet = sheet.name
     lines, errors = checked_lines(sheet)
     result.rows = len(lines)
     if errors and not lines:
-        result.errors, result.status = errors, 400
+        result.errors, result.status = _on_sheet(errors, sheet.name), 400
         return result
     try:
         with transaction.atomic(), whole_statements():
             plan = plan_import(agency, lines, errors, by=by)
             if errors:
-                result.errors = sorted(errors, key=lambda e: (e.row or 0, _position(e.column)))
+                result.errors = _on_sheet(
+                    sorted(errors, key=lambda e: (e.row or 0, _position(e.column))), sheet.name
+                )
                 result.status = 400
                 return result
             result.employees_created = len(plan.new_employees)
@@ -58,6 +63,7 @@ def import_roster(*, agency: Agency, by, uploaded_file, dry_run: bool = False) -
             result.enrollments_created = len(plan.new_enrollments)
             result.enrollments_updated = len(plan.changed_enrollments)
             result.rows_unchanged = plan.rows_unchanged
+            result.row_changes = plan.row_changes
             if result.changed and not dry_run:
                 write_plan(plan, agency=agency, by=by, result=result)
     except IntegrityError:
@@ -72,6 +78,10 @@ def import_roster(*, agency: Agency, by, uploaded_file, dry_run: bool = False) -
         ]
         result.status = 409
     return result
+
+
+def _on_sheet(errors: list[RosterError], sheet: str) -> list[RosterError]:
+    return [replace(error, sheet=sheet) for error in errors] if sheet else errors
 
 
 def _position(column: str | None) -> int:

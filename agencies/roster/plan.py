@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models.functions import Lower
 
 from agencies import services
 from agencies.models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
@@ -16,7 +17,7 @@ from policy.selectors import policy_params_by_year
 
 from .checks import Line
 from .columns import EMPLOYEE_FIELDS, USER_FIELDS, User
-from .results import RosterError
+from .results import RosterError, RowChange
 
 # --- Checking rows against the database, and planning the writes --------------------------------
 
@@ -32,6 +33,7 @@ class ImportPlan:
     # (kind, subject, employee, data): ledger entries, built once the subjects have keys.
     entries: list[tuple[str, object, Employee, dict]] = field(default_factory=list)
     rows_unchanged: int = 0
+    row_changes: list[RowChange] = field(default_factory=list)
 
 
 def _by_name(items, name=lambda item: item.name) -> dict[str, object]:
@@ -63,6 +65,22 @@ def plan_import(
             "user_id", flat=True
         )
     )
+    # A number lost its leading zeros when a spreadsheet program saved the file (000123 became
+    # 123): the person is already on file under the full number, with the same name and email.
+    new_emails = {
+        line.email.casefold()
+        for line in lines
+        if "email" not in line.bad and "employee_number" not in line.bad
+        if line.employee_number not in on_file
+    }
+    same_person = {}
+    if new_emails:
+        for employee in (
+            Employee.objects.annotate(email_key=Lower("user__email"))
+            .filter(email_key__in=new_emails)
+            .select_related("user")
+        ):
+            same_person.setdefault(employee.user.email.casefold(), []).append(employee)
     usernames_taken = set(
         User.objects.filter(username__in=[n for n in numbers if n not in on_file]).values_list(
             "username", flat=True
@@ -117,6 +135,8 @@ def plan_import(
                     "unknown_organization",
                 )
 
+        if _refuse_lost_zeros(line, on_file, same_person, fail):
+            continue
         employee = _plan_employee(agency, line, on_file, usernames_taken, fail)
         if employee is None or line.failed or pilot is None or organization is None:
             continue
@@ -135,6 +155,36 @@ def plan_import(
                 continue
         _plan_enrollment(plan, line, employee, pilot, organization, roster, params, fail)
     return plan
+
+
+def _refuse_lost_zeros(line: Line, on_file, same_person, fail) -> bool:
+    """Refuse a new employee number for a person already on file under another number."""
+    if any(name in line.bad for name in ("employee_number", "email", "first_name", "last_name")):
+        return False
+    if line.employee_number in on_file:
+        return False
+    names = (line.first_name.casefold(), line.last_name.casefold())
+    for existing in same_person.get(line.email.casefold(), []):
+        user = existing.user
+        if (user.first_name.casefold(), user.last_name.casefold()) != names:
+            continue
+        zeros = existing.employee_number.lstrip("0") == line.employee_number.lstrip("0")
+        fail(
+            "employee_number",
+            f"{line.first_name} {line.last_name} ({line.email}) is already on file as employee "
+            f"{existing.employee_number}, not {line.employee_number}. "
+            + (
+                "Leading zeros were probably lost when the file was saved in a spreadsheet "
+                f"program ({existing.employee_number} became {line.employee_number}): format the "
+                "employee_number column as text and type the numbers again, or export the "
+                "roster and start from that file."
+                if zeros
+                else "Use the number on file, or ask an administrator to correct it."
+            ),
+            "leading_zeros_lost" if zeros else "same_person",
+        )
+        return True
+    return False
 
 
 def _check_may_change(
@@ -237,6 +287,13 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
             fail(_column_of(violation, employee), violation.detail, violation.code)
             return
 
+    change = RowChange(
+        row=line.row,
+        employee_number=employee.employee_number,
+        name=f"{line.first_name} {line.last_name}",
+        adds=("employee",) if line.employee_new else (),
+        changes=dict(line.employee_changes),
+    )
     if line.employee_new:
         plan.new_users.append(employee.user)
         plan.new_employees.append(employee)
@@ -278,6 +335,15 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
                 services.enrollment_created_data(pilot=pilot, **fields),
             )
         )
+        plan.row_changes.append(
+            RowChange(
+                row=change.row,
+                employee_number=change.employee_number,
+                name=change.name,
+                adds=(*change.adds, f"roster line on {pilot.name}"),
+                changes=change.changes,
+            )
+        )
         return
     changes = services.field_changes(enrollment, fields)
     if changes:
@@ -285,8 +351,11 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
             setattr(enrollment, name, value)
         plan.changed_enrollments.append(enrollment)
         plan.entries.append((LedgerEntry.Kind.ENROLLMENT_UPDATED, enrollment, employee, changes))
+        change.changes.update(changes)
     elif not line.employee_changes:
         plan.rows_unchanged += 1
+        return
+    plan.row_changes.append(change)
 
 
 def _column_of(violation: rules.PolicyViolation, employee: Employee) -> str:

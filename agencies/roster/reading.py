@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -14,7 +16,14 @@ from django.conf import settings
 
 from agencies.models import Agency
 
-from .columns import MAX_COLUMNS, MAX_ROWS, MAX_ZIP_ENTRIES, SHEET_NAME, UNZIPPED_PER_ZIPPED_BYTE
+from .columns import (
+    COLUMN_NAMES,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_ZIP_ENTRIES,
+    SHEET_NAME,
+    UNZIPPED_PER_ZIPPED_BYTE,
+)
 from .results import ImportResult, RosterFileError, file_error
 
 # --- Reading the file ---------------------------------------------------------------------------
@@ -29,9 +38,20 @@ class Cell:
 
 @dataclass
 class Sheet:
-    """The rows of the file as read: (spreadsheet row number, cells)."""
+    """The rows of the file as read: (spreadsheet row number, cells), and the name of the
+    worksheet they come from (empty for a CSV file)."""
 
     rows: list[tuple[int, list[Cell]]]
+    name: str = ""
+
+
+def header_key(text: str) -> str:
+    """A heading as a column name: "Employee number" and "employee-number" are employee_number."""
+    return re.sub(r"[\s\-]+", "_", text.lower())
+
+
+# A sheet whose first row names this many of the roster's columns is taken for the roster.
+HEADINGS_THAT_MAKE_A_ROSTER = 3
 
 
 NOT_A_ROSTER = (
@@ -124,12 +144,7 @@ def _xlsx_sheet(data: bytes) -> Sheet:
     except Exception:  # openpyxl raises many kinds of error on a damaged or foreign file
         raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet") from None
     try:
-        if SHEET_NAME in workbook.sheetnames:
-            sheet = workbook[SHEET_NAME]
-        elif workbook.worksheets:
-            sheet = workbook.worksheets[0]
-        else:
-            raise file_error("The workbook has no worksheet.", code="not_a_spreadsheet")
+        sheet = _roster_sheet(workbook)
         # The stored dimensions may claim a million rows and columns; read only what is there.
         sheet.reset_dimensions()
         for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS), start=1):
@@ -147,7 +162,24 @@ def _xlsx_sheet(data: bytes) -> Sheet:
         raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet") from None
     finally:
         workbook.close()
-    return Sheet(rows)
+    return Sheet(rows, name=sheet.title)
+
+
+def _roster_sheet(workbook):
+    """The sheet named Roster, else the first visible sheet whose first row has the roster's
+    headings, else the first visible sheet (whose errors then name it). A hidden sheet or a
+    cover sheet in front of the roster is passed over."""
+    if SHEET_NAME in workbook.sheetnames:
+        return workbook[SHEET_NAME]
+    visible = [sheet for sheet in workbook.worksheets if sheet.sheet_state == "visible"]
+    if not visible:
+        raise file_error("The workbook has no visible worksheet.", code="not_a_spreadsheet")
+    for sheet in visible:
+        for first_row in sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS, values_only=True):
+            keys = {header_key(cell_text(value)) for value in first_row}
+            if len(keys & set(COLUMN_NAMES)) >= HEADINGS_THAT_MAKE_A_ROSTER:
+                return sheet
+    return visible[0]
 
 
 def _past_the_end(number: int, cells: list[Cell]) -> bool:
@@ -165,15 +197,9 @@ def _past_the_end(number: int, cells: list[Cell]) -> bool:
 def _csv_sheet(data: bytes) -> Sheet:
     if b"\x00" in data[:65536]:
         raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet")
-    for encoding in ("utf-8-sig", "cp1252"):  # Excel on Windows saves CSV as cp1252
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet")
+    text = _csv_text(data)
     rows: list[tuple[int, list[Cell]]] = []
+    _refuse_semicolons(text)
     try:
         for number, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
             cells = [_csv_cell(value) for value in record[:MAX_COLUMNS]]
@@ -185,6 +211,45 @@ def _csv_sheet(data: bytes) -> Sheet:
             code="not_a_spreadsheet",
         ) from None
     return Sheet(rows)
+
+
+def _csv_text(data: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without its byte-order mark), else Windows-1252,
+    which Excel on Windows writes for "CSV (Comma delimited)". A file that starts with the UTF-8
+    mark but holds Windows-1252 bytes was pieced together by two programs: refused, with the row
+    of the first such character, because guessing would garble names."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if data.startswith(codecs.BOM_UTF8):
+            row = data[: error.start].count(b"\n") + 1
+            raise file_error(
+                "The file starts with the mark of a UTF-8 file but is not UTF-8 throughout: "
+                f"row {row} has a character saved in the Windows-1252 encoding (as an accented "
+                "letter typed in another program). Open the file in a spreadsheet program and "
+                'save it again as "CSV UTF-8", or save the roster as an Excel workbook (.xlsx).',
+                code="mixed_encoding",
+            ) from None
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet") from None
+
+
+def _refuse_semicolons(text: str) -> None:
+    """A spreadsheet program set to a European language saves "CSV" separated by semicolons;
+    read with commas, its header is one unknown column. Say what happened instead."""
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    if ";" not in first_line or "," in first_line:
+        return
+    keys = {header_key(part.strip().strip('"')) for part in first_line.split(";")}
+    if len(keys & set(COLUMN_NAMES)) >= HEADINGS_THAT_MAKE_A_ROSTER:
+        raise file_error(
+            "The file is separated by semicolons (;), not commas. Save it again as "
+            '"CSV (Comma delimited)" or "CSV UTF-8", or save the roster as an Excel workbook '
+            "(.xlsx).",
+            code="semicolon_separated",
+        )
 
 
 def _csv_cell(value: str) -> Cell:

@@ -9,15 +9,33 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class RosterError:
-    """One problem: the spreadsheet row (the header is row 1), the column, and why."""
+    """One problem: the spreadsheet row (the header is row 1), the column, and why; `sheet`
+    names the worksheet of a workbook that was read."""
 
     row: int | None
     column: str | None
     message: str
     code: str = "invalid"
+    sheet: str = ""
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "code": self.code, "message": self.message}
+        return {
+            "sheet": self.sheet or None,
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message,
+        }
+
+    @property
+    def where(self) -> str:
+        """ "Sheet Roster, row 4, column email", as a person reads it."""
+        parts = [f"Sheet {self.sheet}"] if self.sheet else []
+        parts.append(f"row {self.row}" if self.row else "the file")
+        if self.column:
+            parts.append(f"column {self.column}")
+        text = ", ".join(parts)
+        return text[0].upper() + text[1:]
 
 
 class RosterFileError(Exception):
@@ -29,6 +47,33 @@ class RosterFileError(Exception):
         self.status = status
 
 
+@dataclass(frozen=True)
+class RowChange:
+    """What one row adds or changes: `adds` the new things ("employee", "roster line"), and
+    `changes` {field: [old, new]} for what it changes on file."""
+
+    row: int
+    employee_number: str
+    name: str
+    adds: tuple[str, ...] = ()
+    changes: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> str:
+        parts = [f"adds the {what}" for what in self.adds]
+        parts += [f"{name} {old} to {new}" for name, (old, new) in self.changes.items()]
+        return "; ".join(parts)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "row": self.row,
+            "employee_number": self.employee_number,
+            "name": self.name,
+            "adds": list(self.adds),
+            "changes": self.changes,
+        }
+
+
 def file_error(message: str, code: str = "invalid_file", status: int = 400) -> RosterFileError:
     return RosterFileError([RosterError(None, None, message, code)], status=status)
 
@@ -38,6 +83,7 @@ class ImportResult:
     agency: str
     dry_run: bool
     file_name: str = ""
+    sheet: str = ""
     rows: int = 0
     employees_created: int = 0
     employees_updated: int = 0
@@ -45,6 +91,8 @@ class ImportResult:
     enrollments_updated: int = 0
     rows_unchanged: int = 0
     errors: list[RosterError] = field(default_factory=list)
+    # What the rows would do (or did), row by row: see RowChange.
+    row_changes: list[RowChange] = field(default_factory=list)
     # The HTTP answer: 200, 400 (bad file or rows), 409 (changed meanwhile), 413 (too large).
     status: int = 200
 
@@ -65,11 +113,15 @@ class ImportResult:
     def detail(self) -> str:
         if self.errors:
             rows = {error.row for error in self.errors if error.row}
+            on_sheet = f" on the sheet {self.sheet}" if self.sheet else ""
             if not rows:
-                return f"The roster was not imported: {self.errors[0].message} Nothing was changed."
+                return (
+                    f"The roster was not imported{on_sheet}: {self.errors[0].message} "
+                    "Nothing was changed."
+                )
             count = f"{len(rows)} row has" if len(rows) == 1 else f"{len(rows)} rows have"
             return (
-                f"The roster was not imported: {count} problems, listed in errors. "
+                f"The roster was not imported: {count} problems{on_sheet}, listed in errors. "
                 "Nothing was changed."
             )
         counts = (
@@ -97,7 +149,9 @@ class ImportResult:
             "enrollments_created": self.enrollments_created,
             "enrollments_updated": self.enrollments_updated,
             "rows_unchanged": self.rows_unchanged,
+            "sheet": self.sheet or None,
             "errors": [error.as_dict() for error in self.errors],
+            "changes": [change.as_dict() for change in self.row_changes] if self.dry_run else [],
         }
 
 

@@ -85,3 +85,59 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# --- Accessibility: axe-core in the page ---------------------------------------------------------
+
+AXE_DIR = Path(__file__).resolve().parent / "axe"
+AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0 and 2.1, levels A and AA: what California requires of state sites.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUN = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(result =>
+  result.violations.map(v => ({
+    id: v.id, help: v.help, impact: v.impact,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + n.failureSummary),
+  })))"""
+
+
+def _axe_source() -> str:
+    """axe-core as pinned in tests/browser/axe/package-lock.json (`make browsers` installs it;
+    a run without it installs it once with `npm ci`)."""
+    if not AXE_JS.exists():
+        import shutil
+        import subprocess
+
+        if shutil.which("npm") is None:
+            pytest.fail("axe-core is missing and npm is not installed: run `make browsers`")
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=AXE_DIR,
+            check=True,
+            timeout=300,
+        )
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    return _axe_source()
+
+
+@pytest.fixture
+def check_accessibility(axe_source):
+    """check_accessibility(page, what): run axe-core on the page as it is and fail on any WCAG
+    2.1 A or AA violation, naming each rule and the elements it found. axe is evaluated
+    through the DevTools protocol, which a Content-Security-Policy does not block."""
+
+    def check(page, what: str = "") -> None:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(axe_source)
+        violations = page.evaluate(AXE_RUN, AXE_TAGS)
+        if violations:
+            lines = [f"{what or page.url}: {len(violations)} WCAG A/AA violation(s)"]
+            for v in violations:
+                lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
+                lines += [f"    {node}" for node in v["nodes"]]
+            pytest.fail("\n".join(lines), pytrace=False)
+
+    return check

@@ -23,7 +23,7 @@ def test_employee_is_refused_paid_leave_until_personal_hours_are_verified(
 ):
     page = signed_in(employee.user)
     assert page.url.endswith("/me/")
-    assert "Log 2 more verified personal hours before you can request 2 paid hours" in (
+    assert "You have 0 verified personal hours and 0 paid hours approved or pending" in (
         page.get_by_test_id("next-step").inner_text()
     )
     screenshot(page, "employee-my-year-start")
@@ -111,6 +111,10 @@ def test_coordinator_bulk_approves_and_denies_one_with_a_reason_the_employee_see
     screenshot(page, "coordinator-queue")
     page.get_by_label("Select all on this page").check()
     page.get_by_role("button", name="Approve selected").click()
+    page.wait_for_load_state()
+    confirm = page.locator("#bulk-confirm")
+    assert "Approve 3 requests?" in confirm.inner_text()
+    confirm.get_by_role("button", name="Approve 3 requests").click()
     page.wait_for_load_state()
     results = page.locator("#bulk-results")
     assert "2 approved, 1 not approved" in results.inner_text()

@@ -60,8 +60,9 @@ def test_command_lists_every_bad_row_and_changes_nothing(roster_world, roster_pa
         call_command("import_roster", "DOT", roster_path(rows, kind))
 
     err = capsys.readouterr().err
-    assert "row 3, bargaining_unit:" in err
-    assert "row 4, pilot:" in err
+    on_sheet = "Sheet Roster, row" if kind == "xlsx" else "Row"
+    assert f"{on_sheet} 3, column bargaining_unit:" in err
+    assert f"{on_sheet} 4, column pilot:" in err
     assert roster_state() == before
 
 
@@ -77,7 +78,13 @@ def test_command_prints_the_api_report_as_json(roster_world, roster_path, capsys
         call_command("import_roster", "DOT", roster_path([make_row(1, email="x")]), as_json=True)
     report = json.loads(capsys.readouterr().out)
     assert report["errors"] == [
-        {"row": 2, "column": "email", "code": "invalid", "message": "Enter a valid email address."}
+        {
+            "sheet": "Roster",
+            "row": 2,
+            "column": "email",
+            "code": "invalid",
+            "message": "Enter a valid email address.",
+        }
     ]
 
 

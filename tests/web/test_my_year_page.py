@@ -56,7 +56,11 @@ def test_page_shows_the_balance_and_the_first_step(employee, web_client):
     assert response.status_code == 200
     text = response.content.decode()
     assert "My mentoring year" in text
-    assert "Log 2 more verified personal hours before you can request 2 paid hours" in text
+    assert (
+        "You have 0 verified personal hours and 0 paid hours approved or pending. Personal "
+        "time comes first" in text
+    )
+    assert "up to 40 paid hours in " in text
     assert "Never name or describe the young person you mentor." in text
     assert 'name="csrfmiddlewaretoken"' in text
 
@@ -69,7 +73,10 @@ def test_logging_hours_then_the_next_step_waits_for_verification(employee, org, 
     assert entry.status == PersonalHours.Status.LOGGED and entry.hours == Decimal("2")
     text = client.get("/me/").content.decode()
     assert "awaiting verification" in text
-    assert "Once your coordinator verifies 2 of them, you can request 2 paid hours." in text
+    assert (
+        "Your 2 personal hours awaiting verification will let you request up to 2 paid hours "
+        "once your coordinator verifies them." in text
+    )
 
 
 def test_paid_request_without_verified_hours_shows_the_match_rule_at_the_hours_field(

@@ -215,7 +215,8 @@ def test_bulk_approve_says_which_passed_and_why_others_did_not(
         organization=org,
     )
     response = web_client(coordinator).post(
-        "/coordinator/requests/bulk-approve/", {"ids": [first.pk, second.pk, outside.pk]}
+        "/coordinator/requests/bulk-approve/",
+        {"ids": [first.pk, second.pk, outside.pk], "count": "3"},
     )
     assert response.status_code == 200
     bulk = response.context["bulk"]
@@ -240,7 +241,7 @@ def test_bulk_approve_approves_each_that_passes(
         employee=employee, by=employee.user, date=today, hours=Decimal("1"), organization=org
     )
     response = web_client(coordinator).post(
-        "/coordinator/requests/bulk-approve/", {"ids": [first.pk, second.pk]}
+        "/coordinator/requests/bulk-approve/", {"ids": [first.pk, second.pk], "count": "2"}
     )
     assert response.status_code == 200
     assert response.context["bulk"]["approved"] == 2

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -80,3 +83,29 @@ def test_import_without_a_file_names_the_field(coordinator, web_client):
     response = web_client(coordinator).post("/coordinator/roster/", {})
     assert response.status_code == 400
     assert "file" in response.context["form"].errors
+
+
+def test_a_dry_run_lists_the_rows_it_would_add_and_saves_nothing(
+    coordinator, dot_pilot, org, web_client, today
+):
+    file = roster_csv(today.year, row("800001", "R01", today.year))
+    response = web_client(coordinator).post("/coordinator/roster/", {"file": file, "dry_run": "on"})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'data-testid="dry-run-changes"' in text
+    assert "800001 Ana Reyes" in text
+    assert "adds the employee; adds the roster line on DOT Pilot" in text
+    assert not Employee.objects.filter(employee_number="800001").exists()
+
+
+def test_a_row_error_of_a_workbook_names_its_sheet(coordinator, dot_pilot, org, web_client):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Mentors"
+    workbook.active.append(HEADER.split(","))
+    workbook.active.append(row("800002", "99", 2026).split(","))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    file = SimpleUploadedFile("roster.xlsx", buffer.getvalue())
+    response = web_client(coordinator).post("/coordinator/roster/", {"file": file})
+    assert response.status_code == 400
+    assert "Sheet Mentors, row 2, column bargaining_unit:" in response.content.decode()

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.models import Employee
 from agencies.roles import employee_of, roles_of
 from hours import selectors, services
-from hours.models import LeaveRequest
+from hours.models import LeaveRequest, PersonalHours
 from policy import dates, rules
 from policy.errors import NotAllowed
 from policy.selectors import policy_params
@@ -26,6 +29,9 @@ from web.forms import (
 from .common import SERVICE_ERRORS, render_page, status_of, year_of
 
 # --- The employee: My mentoring year ------------------------------------------------------------
+
+# The same entry again within this time is taken for the form sent twice, unless confirmed.
+REPEAT_WINDOW = dt.timedelta(minutes=10)
 
 
 def _not_enrolled_today(employee: Employee, *, today, params) -> str | None:
@@ -70,13 +76,16 @@ def _my_year_page(
             params=this_year, today=today, initial={**initial, "source": "non_working_time"}
         )
     if leave_form is None:
-        leave_form = LeaveRequestForm(params=this_year, initial=initial)
+        # No date suggested: today's date would add paid hours to the personal hours just
+        # logged for today and hit the daily limit. The form lists the days already in use.
+        leave_form = LeaveRequestForm(params=this_year, initial={"organization": organization})
     organizations = web.organizations()
     for form in (hours_form, leave_form):
         form.use_organizations(organizations)
     for form in (hours_form, leave_form):
         form.focus_first_error()
     leave = list(web.leave_requests_of(employee_id=employee.pk, year=year))
+    personal_hours = list(web.personal_hours_of(employee_id=employee.pk, year=year))
     context = {
         "employee": employee,
         "year": year,
@@ -91,7 +100,12 @@ def _my_year_page(
         ),
         "hours_form": hours_form,
         "leave_form": leave_form,
-        "personal_hours": list(web.personal_hours_of(employee_id=employee.pk, year=year)),
+        "personal_hours": personal_hours,
+        "days_in_use": pages.days_in_use(personal_hours, leave, today=today, params=this_year),
+        "paid_committed": figures.paid_approved + figures.paid_pending,
+        "at_cap": figures.paid_approved + figures.paid_pending >= figures.cap,
+        "params": this_year,
+        "hr_manual_url": pages.HR_MANUAL_URL,
         "leave_requests": leave,
         "cancellable": {
             r.pk
@@ -114,6 +128,34 @@ def my_year(request: HttpRequest) -> HttpResponse:
     return _my_year_page(request, employee, year=year)
 
 
+def _sent_twice(form, model, employee: Employee, also: tuple[str, ...]) -> bool:
+    """True (and the form says so) when the same entry was made in the last few minutes and
+    the person has not ticked that this one is another: the Back button refills a form, and
+    a second click would record the same hours twice."""
+    if form.repeat_confirmed:
+        return False
+    data = form.cleaned_data
+    same = web.recent_same_entry(
+        model,
+        employee_id=employee.pk,
+        since=timezone.now() - REPEAT_WINDOW,
+        date=data["date"],
+        hours=data["hours"],
+        organization=data["organization"],
+        **{name: data[name] for name in also},
+    )
+    if same is None:
+        return False
+    made = timezone.localtime(same.created_at)
+    what = "logged" if model is PersonalHours else "requested"
+    form.offer_repeat(
+        f"You {what} the same {rules.plural_hours(same.hours)} for {same.date:%B %-d, %Y} at "
+        f"{made:%-I:%M %p}, a moment ago; it is in your history below. Nothing new was saved. "
+        "If this is another entry, tick the box and send it again."
+    )
+    return True
+
+
 @require_POST
 @login_required
 def personal_hours_log(request: HttpRequest) -> HttpResponse:
@@ -121,10 +163,12 @@ def personal_hours_log(request: HttpRequest) -> HttpResponse:
     today = dates.today()
     form = PersonalHoursForm(request.POST, params=policy_params(today.year), today=today)
     status = 400
-    if form.is_valid():
+    if form.is_valid() and _sent_twice(form, PersonalHours, employee, ("source",)):
+        status = 409
+    elif form.is_valid():
         try:
             entry = services.personal_hours_log(
-                employee=employee, by=request.user, **form.cleaned_data
+                employee=employee, by=request.user, **form.service_data()
             )
         except SERVICE_ERRORS as error:
             form.add_service_error(error)
@@ -147,10 +191,12 @@ def leave_request_create(request: HttpRequest) -> HttpResponse:
     today = dates.today()
     form = LeaveRequestForm(request.POST, params=policy_params(today.year))
     status = 400
-    if form.is_valid():
+    if form.is_valid() and _sent_twice(form, LeaveRequest, employee, ()):
+        status = 409
+    elif form.is_valid():
         try:
             leave = services.leave_request_create(
-                employee=employee, by=request.user, **form.cleaned_data
+                employee=employee, by=request.user, **form.service_data()
             )
         except SERVICE_ERRORS as error:
             form.add_service_error(error)

@@ -38,6 +38,7 @@ def _queue_page(
     error: str | None = None,
     error_anchor: str = "",
     bulk: dict | None = None,
+    confirm: dict | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The queues; `bound` holds a submitted item form (by prefix) to show with its errors."""
@@ -58,15 +59,26 @@ def _queue_page(
         {
             "item": r,
             "figures": figures[r.pk],
-            "deny": bound.get(f"deny-{r.pk}") or ReasonForm(prefix=f"deny-{r.pk}"),
+            "deny": _labelled(
+                bound.get(f"deny-{r.pk}") or ReasonForm(prefix=f"deny-{r.pk}"),
+                reason=f"Reason for denying {_whose(r)} request for {r.date:%b %-d}",
+            ),
         }
         for r in requests_page
     ]
     hours_rows = [
         {
             "item": h,
-            "verify": bound.get(f"verify-{h.pk}") or VerifyForm(prefix=f"verify-{h.pk}"),
-            "reject": bound.get(f"reject-{h.pk}") or ReasonForm(prefix=f"reject-{h.pk}"),
+            "verify": _labelled(
+                bound.get(f"verify-{h.pk}") or VerifyForm(prefix=f"verify-{h.pk}"),
+                verified_by_name=f"Verified by (at the organization), for {_whose(h)} hours "
+                f"of {h.date:%b %-d}",
+                verified_on=f"Verified on, for {_whose(h)} hours of {h.date:%b %-d}",
+            ),
+            "reject": _labelled(
+                bound.get(f"reject-{h.pk}") or ReasonForm(prefix=f"reject-{h.pk}"),
+                reason=f"Reason for rejecting {_whose(h)} hours of {h.date:%b %-d}",
+            ),
         }
         for h in hours_page
     ]
@@ -82,10 +94,25 @@ def _queue_page(
             name in form.fields for form in bound.values() for name in form.errors
         ),
         "bulk": bulk,
+        "confirm": confirm,
         "workbooks": [(a, agency_workbook_url(a.code, today.year)) for a in agencies],
         "year": today.year,
     }
     return render_page(request, "web/queue.html", context, status=status)
+
+
+def _labelled(form, **labels):
+    """Each card's fields named after its person and date ("Reason for denying Carlos
+    Martinez's request for Dec 3"), so that a list of fields reads as distinct ones."""
+    for name, label in labels.items():
+        form.fields[name].label = label
+        form[name].label = label  # a bound form may already hold the field with its label
+    return form
+
+
+def _whose(entry) -> str:
+    name = _who(entry)
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 @require_GET
@@ -216,6 +243,19 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
         roles,
     )
     found = {leave.pk: leave for leave in queryset.filter(pk__in=ids)}
+    confirmed = request.POST.get("count")
+    if confirmed is None:
+        # First the count and the list, then the approval: a tick left on a card that slid
+        # into place is seen before anything is approved.
+        confirm = {"ids": ids, "count": len(ids), "rows": [found.get(i) for i in ids]}
+        return _queue_page(request, confirm=confirm)
+    if confirmed != str(len(ids)):
+        return _queue_page(
+            request,
+            error=f"{len(ids)} requests were sent, not the {confirmed} confirmed; nothing was "
+            "approved. Tick the requests and approve them again.",
+            status=400,
+        )
     results = {
         result.id: result
         for result in services.leave_requests_bulk_approve(

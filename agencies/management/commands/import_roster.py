@@ -59,9 +59,12 @@ class Command(BaseCommand):
             return
         if not result.errors:
             self.stdout.write(self.style.SUCCESS(result.detail))
+            if result.dry_run:
+                for change in result.row_changes:
+                    self.stdout.write(
+                        f"Row {change.row}, {change.employee_number} {change.name}: "
+                        + change.summary
+                    )
             return
         for error in result.errors:
-            where = ", ".join(
-                part for part in (f"row {error.row}" if error.row else "", error.column) if part
-            )
-            self.stderr.write(f"{where}: {error.message}" if where else error.message)
+            self.stderr.write(f"{error.where}: {error.message}")
