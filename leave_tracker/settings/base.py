@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "accounts",
     "agencies",
     "hours",
+    "accounting",
     "reports",
     "web",
     "bench",
