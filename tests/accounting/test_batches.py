@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from accounting import selectors, services
 from accounting.models import AccountingSetting, Batch, BatchLine
 from hours import services as hours_services
-from hours.models import Balance, LeaveRequest
+from hours.models import Balance
 from ledger.models import LedgerEntry
 from policy.errors import NotAllowed
 
