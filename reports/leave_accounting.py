@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -35,6 +36,7 @@ from .workbooks import (
 )
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+MODIFIED_RE = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 LINE_COLUMNS = [
     Column("Line", COUNT, "The line's number within the batch (blank while not yet sent)."),
@@ -122,7 +124,9 @@ def _fixed_moment(export: Export) -> dt.datetime:
 
 
 def _zip_stamped(content: bytes, moment: dt.datetime) -> bytes:
-    """The same archive with every entry dated `moment` (zipfile dates entries by the clock)."""
+    """The same archive with every entry, and the document's "modified" date, set to `moment`:
+    zipfile dates entries by the clock, and openpyxl stamps "modified" when it saves."""
+    modified = f"{moment:%Y-%m-%dT%H:%M:%S}Z".encode()
     stamp = (
         max(moment.year, 1980),
         moment.month,
@@ -137,7 +141,10 @@ def _zip_stamped(content: bytes, moment: dt.datetime) -> bytes:
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = MODIFIED_RE.sub(rb"\g<1>" + modified + rb"\g<2>", data)
+            target.writestr(entry, data)
     return out.getvalue()
 
 
@@ -154,7 +161,6 @@ def build_xlsx(export: Export, *, now: dt.datetime | None = None) -> bytes:
     wb = Workbook(write_only=True)
     moment = _fixed_moment(export)
     wb.properties.created = moment
-    wb.properties.modified = moment
     wb.properties.creator = "Mentoring Leave Tracker"
     lines = wb.create_sheet("Lines")
     totals = wb.create_sheet("Totals")
