@@ -237,30 +237,35 @@ class RequestStatus:
         return self.sent_in is not None
 
 
+def batches_for_requests(request_ids: Iterable[int]) -> dict[int, tuple[Batch, Batch | None]]:
+    """{request id: (the batch that sent it, the batch that undid it or None)} for the requests
+    that were sent, in one query."""
+    sent_in: dict[int, Batch] = {}
+    undone_in: dict[int, Batch] = {}
+    lines = BatchLine.objects.filter(request_id__in=list(request_ids)).select_related("batch")
+    for line in lines:
+        (undone_in if line.undoes_id else sent_in)[line.request_id] = line.batch
+    return {pk: (batch, undone_in.get(pk)) for pk, batch in sent_in.items()}
+
+
 def request_statuses(*, employee_id: int, year: int) -> list[RequestStatus]:
     """For each of the employee's requests of the year that is approved or was ever sent: the
     batch that sent it and the batch that undid it, in two queries."""
+    sent = BatchLine.objects.filter(request=OuterRef("pk"))
     requests = list(
         LeaveRequest.objects.filter(employee_id=employee_id, date__year=year)
-        .filter(Q(status=LeaveRequest.Status.APPROVED) | Q(accounting_lines__isnull=False))
-        .distinct()
+        .filter(Q(status=LeaveRequest.Status.APPROVED) | Exists(sent))
         .order_by("date", "pk")
     )
-    sent_in: dict[int, Batch] = {}
-    undone_in: dict[int, Batch] = {}
-    lines = BatchLine.objects.filter(request__in=[r.pk for r in requests]).select_related(
-        "batch__agency"
-    )
-    for line in lines:
-        (undone_in if line.undoes_id else sent_in)[line.request_id] = line.batch
+    batches = batches_for_requests(r.pk for r in requests)
     return [
         RequestStatus(
             request_id=r.pk,
             date=r.date,
             hours=r.hours,
             status=r.status,
-            sent_in=sent_in.get(r.pk),
-            undone_in=undone_in.get(r.pk),
+            sent_in=batches.get(r.pk, (None, None))[0],
+            undone_in=batches.get(r.pk, (None, None))[1],
         )
         for r in requests
     ]

@@ -64,4 +64,10 @@ urlpatterns = [
     path("coordinator/hours/<int:pk>/reject/", views.hours_reject, name="hours-reject"),
     path("coordinator/roster/", views.roster, name="roster"),
     path("workgroup/", views.adoption, name="adoption"),
+    path("coordinator/leave-accounting/", views.leave_accounting, name="leave-accounting"),
+    path(
+        "coordinator/leave-accounting/send/",
+        views.leave_accounting_send,
+        name="leave-accounting-send",
+    ),
 ]

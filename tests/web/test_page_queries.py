@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 # Every signed-in page reads the session and the user (2), then the user's roles (2).
 PAGES = {
-    "/me/": 12,
+    "/me/": 13,
     "/coordinator/": 11,
     "/coordinator/roster/": 6,
     "/workgroup/": 9,
