@@ -5,6 +5,48 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+TABLES = ("accounting_batch", "accounting_batchline")
+
+
+def append_only_batches(apps, schema_editor):
+    """The database itself refuses to change a sent batch or its lines (or, on PostgreSQL, to
+    delete them)."""
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(
+            """
+            CREATE OR REPLACE FUNCTION accounting_batch_frozen() RETURNS trigger AS $$
+            BEGIN
+                RAISE EXCEPTION 'a sent batch is frozen: it is never changed or deleted';
+            END;
+            $$ LANGUAGE plpgsql;
+            """
+        )
+        for table in TABLES:
+            schema_editor.execute(
+                f"CREATE TRIGGER {table}_frozen BEFORE UPDATE OR DELETE ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION accounting_batch_frozen();"
+            )
+    elif vendor == "sqlite":
+        # Only UPDATE: the test runner empties tables with DELETE between tests on SQLite.
+        for table in TABLES:
+            schema_editor.execute(
+                f"CREATE TRIGGER {table}_frozen BEFORE UPDATE ON {table} BEGIN "
+                "SELECT RAISE(ABORT, 'a sent batch is frozen: it is never changed'); END;"
+            )
+
+
+def drop_append_only(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for table in TABLES:
+        if vendor == "postgresql":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_frozen ON {table};")
+        elif vendor == "sqlite":
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_frozen;")
+    if vendor == "postgresql":
+        schema_editor.execute("DROP FUNCTION IF EXISTS accounting_batch_frozen();")
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -90,4 +132,5 @@ class Migration(migrations.Migration):
             model_name='batchline',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('hours__gt', 0), ('undoes__isnull', True)), models.Q(('hours__lt', 0), ('undoes__isnull', False)), _connector='OR'), name='adjustments_are_negative'),
         ),
+        migrations.RunPython(append_only_batches, drop_append_only),
     ]

@@ -8,12 +8,12 @@ from io import StringIO
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from accounting import selectors, services
 from accounting.models import AccountingSetting, Batch, BatchLine
 from hours import services as hours_services
-from hours.models import Balance
+from hours.models import Balance, LeaveRequest
 from ledger.models import LedgerEntry
 from policy.errors import NotAllowed
 
@@ -216,13 +216,25 @@ def test_check_balances_fails_when_a_batch_disagrees_with_the_requests(
     out = StringIO()
     call_command("check_balances", stdout=out)
     assert "1 employee-years of leave accounting batches" in out.getvalue()
-    # A raw change behind the services' back: the hours and the ledger still agree.
-    BatchLine.objects.filter(request=request).update(hours=Decimal("1.50"))
+    # A raw change behind the services' back: the request now says 3 hours, the batch 2.
+    LeaveRequest.objects.filter(pk=request.pk).update(hours=Decimal("3"))
 
-    with pytest.raises(CommandError, match="2 difference"):
+    with pytest.raises(CommandError, match="difference"):
         call_command("check_balances", stdout=out)
 
-    assert f"employee {employee.pk} year {on(1, 1).year}: batches and lines to send give 1.50" in (
-        out.getvalue()
-    )
-    assert f"request {request.pk}: its batch lines add up to 1.50" in out.getvalue()
+    assert (
+        f"employee {employee.pk} year {on(1, 1).year}: batches and lines to send give 2.00 "
+        "hours but approved requests give 3.00"
+    ) in out.getvalue()
+    assert f"request {request.pk}: its batch lines add up to 2.00" in out.getvalue()
+
+
+def test_the_database_refuses_to_change_a_sent_line(dot, employee, coordinator, approved):
+    approved(employee, 2, on(6, 3))
+    june = send(dot, 6, coordinator)
+
+    with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
+        BatchLine.objects.filter(batch=june).update(hours=Decimal("1"))
+    with pytest.raises(DatabaseError, match="frozen"), transaction.atomic():
+        Batch.objects.filter(pk=june.pk).update(leave_type="Other")
+    assert BatchLine.objects.get(batch=june).hours == Decimal("2.00")
