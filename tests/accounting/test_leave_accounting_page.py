@@ -33,6 +33,7 @@ def test_the_page_shows_last_months_unsent_lines_and_a_send_form(coordinator, em
     assert employee.employee_number in html and "4.00" in html
     assert 'id="send-form"' in html and 'id="confirm-send"' in html
     assert f"/api/v1/reports/leave-accounting/DOT/?period={JUNE}&amp;format=xlsx" in html
+    assert f"/api/v1/reports/leave-accounting/DOT/?period={JUNE}&amp;format=csv" in html
     assert "No batch has been sent yet." in html
 
 
@@ -50,7 +51,8 @@ def test_sending_needs_the_confirmation(coordinator, employee, approved):
     html = sent.content.decode()
     assert f"Sent June {YEAR} to leave accounting as batch 1 (1 line)." in html
     assert f"June {YEAR}: batch 1" in html
-    assert "/api/v1/reports/leave-accounting/DOT/batches/1/" in html
+    assert "/api/v1/reports/leave-accounting/DOT/batches/1/?format=xlsx" in html
+    assert "/api/v1/reports/leave-accounting/DOT/batches/1/?format=csv" in html
     assert 'id="send-form"' not in html
     assert Batch.objects.get().sent_by == coordinator
 

@@ -75,7 +75,11 @@ def _page(
         else selectors.unsent_export(agency=agency, period=period)
     )
     later = next((b for b in batches if b.period > period), None)
-    query = f"?period={periods.code(period)}"
+    base = (
+        f"{API}/{agency.code}/batches/{batch.number}/"
+        if batch is not None
+        else f"{API}/{agency.code}/?period={periods.code(period)}"
+    )
     context = {
         "agency": agency,
         "agencies": agencies,
@@ -87,11 +91,8 @@ def _page(
         "batch": batch,
         "later": later,
         "batches": [(b, f"{API}/{agency.code}/batches/{b.number}/") for b in batches],
-        "download_url": (
-            f"{API}/{agency.code}/batches/{batch.number}/"
-            if batch is not None
-            else f"{API}/{agency.code}/{query}&format=xlsx"
-        ),
+        "download_url": f"{base}{'?' if batch is not None else '&'}format=xlsx",
+        "csv_url": f"{base}{'?' if batch is not None else '&'}format=csv",
         "may_send": roles.coordinates(agency.pk)
         and batch is None
         and later is None
