@@ -38,6 +38,11 @@ class RequestStatusSerializer(serializers.Serializer):
     )
 
 
+class MyLeaveAccountingSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    results = RequestStatusSerializer(many=True)
+
+
 class MyLeaveAccountingApi(APIView):
     """Your own requests of the year that are approved or were sent to leave accounting."""
 
@@ -48,7 +53,7 @@ class MyLeaveAccountingApi(APIView):
                 "year", OpenApiTypes.INT, description="Calendar year (default: this year)."
             )
         ],
-        responses={200: RequestStatusSerializer(many=True)},
+        responses={200: MyLeaveAccountingSerializer},
     )
     def get(self, request):
         employee = employee_of(request.user)
