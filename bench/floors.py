@@ -293,3 +293,63 @@ def agency_floor(agency, year: int) -> bytes:
         ],
     )
     return _save(wb)
+
+
+def leave_accounting_floor(agency, period: dt.date) -> bytes:
+    """Lines, Totals, Definitions of what is still to be sent for one agency and month: one
+    query for the lines (approved, never sent, dated up to the month's end), the totals summed
+    while appending."""
+    from accounting import periods
+    from reports import leave_accounting
+
+    wb = Workbook(write_only=True)
+    lines, totals, definitions = (
+        wb.create_sheet(name) for name in ("Lines", "Totals", "Definitions")
+    )
+    lines.append([f"Leave accounting, {agency.code}"])
+    lines.append(["Generated"])
+    lines.append(_headers(leave_accounting.LINE_COLUMNS))
+    sql = """
+        SELECT e.employee_number, TRIM(u.first_name || ' ' || u.last_name), r.date, r.hours,
+               r.id, TRIM(a.first_name || ' ' || a.last_name), r.decided_at
+        FROM hours_leaverequest r
+        JOIN agencies_employee e ON e.id = r.employee_id
+        JOIN auth_user u ON u.id = e.user_id
+        LEFT JOIN auth_user a ON a.id = r.approver_id
+        WHERE e.agency_id = %(agency)s AND r.status = 'approved' AND r.date <= %(last)s
+          AND NOT EXISTS (SELECT 1 FROM accounting_batchline b
+                          WHERE b.request_id = r.id AND b.undoes_id IS NULL)
+        ORDER BY e.employee_number, r.date, r.id
+    """
+    params = {"agency": agency.pk, "last": periods.last_day(period)}
+    by_employee: dict[tuple, object] = {}
+    for number, name, day, hours, request_id, approver, decided in _rows(sql, params):
+        month = dt.date(day.year, day.month, 1)
+        lines.append(
+            [
+                None,
+                number,
+                name,
+                day,
+                hours,
+                "Mentoring leave",
+                month,
+                "No",
+                request_id,
+                approver,
+                decided.date() if decided else None,
+                "",
+            ]
+        )
+        by_employee[(number, name)] = by_employee.get((number, name), 0) + hours
+    _table(
+        totals,
+        "Totals",
+        _headers(leave_accounting.TOTAL_COLUMNS),
+        [[number, name, hours] for (number, name), hours in by_employee.items()],
+    )
+    _definitions(
+        definitions,
+        [("Lines", leave_accounting.LINE_COLUMNS), ("Totals", leave_accounting.TOTAL_COLUMNS)],
+    )
+    return _save(wb)

@@ -2,6 +2,7 @@
 
     python -m bench.measure adoption workbook --year 2026 [--repeat 2] [--memory]
     python -m bench.measure agency floor --year 2026 --agency DOT
+    python -m bench.measure leave_accounting workbook --year 2026 --agency DOT --period 2026-11
 
 Run by `manage.py bench` with the bench database in the environment. The resident figure is
 the resident set's high-water mark (VmHWM), reset just before the first build, less the
@@ -55,10 +56,11 @@ def _peak_mb() -> float:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.measure")
-    parser.add_argument("what", choices=["adoption", "agency"])
+    parser.add_argument("what", choices=["adoption", "agency", "leave_accounting"])
     parser.add_argument("kind", choices=["workbook", "floor"])
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--agency", default="")
+    parser.add_argument("--period", default="", help="YYYY-MM, for leave_accounting.")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--memory", action="store_true")
     args = parser.parse_args(argv)
@@ -78,6 +80,21 @@ def main(argv: list[str] | None = None) -> None:
         build = {
             "workbook": lambda: workbooks.build_adoption_workbook(args.year),
             "floor": lambda: floors.adoption_floor(args.year),
+        }[args.kind]
+    elif args.what == "leave_accounting":
+        import datetime as dt
+
+        from accounting import selectors as accounting
+        from reports import leave_accounting
+
+        agency = Agency.objects.get(code=args.agency)
+        year, month = map(int, args.period.split("-"))
+        period = dt.date(year, month, 1)
+        build = {
+            "workbook": lambda: leave_accounting.build_xlsx(
+                accounting.unsent_export(agency=agency, period=period)
+            ),
+            "floor": lambda: floors.leave_accounting_floor(agency, period),
         }[args.kind]
     else:
         agency = Agency.objects.get(code=args.agency)

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from accounting.apis import MyLeaveAccountingApi
 from accounts.apis import TokenObtainApi, TokenRevokeApi
 from agencies.apis import (
     AgencyViewSet,
@@ -49,6 +50,11 @@ api_v1 = [
     path("enrollments/import/", RosterImportApi.as_view(), name="enrollment-import"),
     path("enrollments/export/", RosterExportApi.as_view(), name="enrollment-export"),
     path("enrollments/template/", RosterTemplateApi.as_view(), name="enrollment-template"),
+    path(
+        "balances/me/leave-accounting/",
+        MyLeaveAccountingApi.as_view(),
+        name="balance-me-leave-accounting",
+    ),
     path("", include(router.urls)),
 ]
 

@@ -34,6 +34,11 @@ class LedgerEntry(models.Model):
         PILOT_CREATED = "pilot.created", "Pilot created"
         PILOT_UPDATED = "pilot.updated", "Pilot changed"
         ROSTER_IMPORTED = "roster.imported", "Roster imported"
+        ACCOUNTING_BATCH_SENT = "accounting.batch_sent", "Sent to leave accounting"
+        ACCOUNTING_ADJUSTMENT_SENT = (
+            "accounting.adjustment_sent",
+            "Adjustment sent to leave accounting",
+        )
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -65,4 +65,10 @@ urlpatterns = [
     path("coordinator/roster/", views.roster, name="roster"),
     path("workgroup/", views.adoption, name="adoption"),
     path("me/email/", views.email_preferences, name="email-preferences"),
+    path("coordinator/leave-accounting/", views.leave_accounting, name="leave-accounting"),
+    path(
+        "coordinator/leave-accounting/send/",
+        views.leave_accounting_send,
+        name="leave-accounting-send",
+    ),
 ]

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "accounts",
     "agencies",
     "hours",
+    "accounting",
     "reports",
     "web",
     "bench",

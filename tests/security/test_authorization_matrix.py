@@ -14,8 +14,10 @@ DPH's.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -23,8 +25,10 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounting.models import Batch
 from agencies.serializers import (
     AgencySerializer,
     EmployeeSerializer,
@@ -33,7 +37,7 @@ from agencies.serializers import (
     PilotSerializer,
 )
 
-from ..factories import PASSWORD, EmployeeFactory
+from ..factories import PASSWORD, EmployeeFactory, LeaveRequestFactory
 from .conftest import ROLES
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -211,6 +215,19 @@ def bulk(world, side):
     return {"ids": [world.side(side).pending.pk]}
 
 
+def this_month(world, side):
+    return {"period": f"{world.extra['today']:%Y-%m}"}
+
+
+def send_form(world, side):
+    return {**this_month(world, side), "agency": world.side(side).agency.code, "confirm": "yes"}
+
+
+LEAVE_ACCOUNTING = "/api/v1/reports/leave-accounting/"
+# Leave accounting: coordinators of the agency and admins read and send; the workgroup reads.
+ACCOUNTING_READ = (401, 403, 403, (200, 404), (404, 200), 200, 200)
+
+
 ALL_200 = R(200, 200, 200, 200, 200, 200, 200)
 SIGNED_IN_200 = R(401, 200, 200, 200, 200, 200, 200)
 SIGNED_IN_READ_OWN = R(401, (200, 404), (404, 200), (200, 404), (404, 200), 200, 200)
@@ -331,6 +348,28 @@ MATRIX: dict[tuple[str, str], Row] = {
         401, 403, 403, (200, 404), (404, 200), 200, 200, query="?agency={agency}"
     ),
     ("enrollment-template", "GET"): R(401, 403, 403, 200, 200, 200, 200),
+    ("report-leave-accounting", "GET"): R(
+        *ACCOUNTING_READ, path=LEAVE_ACCOUNTING, query="{agency}/?period={year}-01&format=json"
+    ),
+    ("report-leave-accounting-send", "POST"): R(
+        401,
+        403,
+        403,
+        (201, 404),
+        (404, 201),
+        403,
+        201,
+        path=LEAVE_ACCOUNTING,
+        query="{agency}/send/",
+        body=this_month,
+    ),
+    ("report-leave-accounting-batches", "GET"): R(
+        *ACCOUNTING_READ, path=LEAVE_ACCOUNTING, query="{agency}/batches/"
+    ),
+    ("report-leave-accounting-batch", "GET"): R(
+        *ACCOUNTING_READ, path=LEAVE_ACCOUNTING, query="{agency}/batches/1/?format=json"
+    ),
+    ("balance-me-leave-accounting", "GET"): R(401, 200, 200, 200, 403, 403, 403),
     # Web pages (session sign-in). Signed out, every page sends to the login page (302); the
     # pages that change something take POST only, so a GET answers 405 to everybody.
     ("web:login", "GET"): R(200, 302, 302, 302, 302, 302, 302, session=True),
@@ -356,6 +395,22 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:queue", "GET"): R(302, 403, 403, 200, 200, 403, 200, session=True),
     ("web:roster", "GET"): R(302, 403, 403, 200, 200, 403, 200, session=True),
     ("web:adoption", "GET"): R(302, 403, 403, 403, 403, 200, 200, session=True),
+    ("web:leave-accounting", "GET"): R(
+        302, 403, 403, (200, 404), (404, 200), 200, 200, query="?agency={agency}", session=True
+    ),
+    ("web:leave-accounting-send", "GET"): R(*[405] * 7, session=True),
+    ("web:leave-accounting-send", "POST"): R(
+        302,
+        403,
+        403,
+        (302, 404),
+        (404, 302),
+        403,
+        302,
+        body=send_form,
+        format="multipart",
+        session=True,
+    ),
     ("web:personal-hours-log", "GET"): R(*[405] * 7, session=True),
     ("web:leave-request-create", "GET"): R(*[405] * 7, session=True),
     ("web:leave-request-cancel", "GET"): R(*[405] * 7, obj="pending", session=True),
@@ -478,6 +533,19 @@ def matrix_world(world, today):
     world.extra["today"] = today
     world.extra["unenrolled_dot"] = EmployeeFactory(agency=world.dot.agency)
     world.extra["unenrolled_dph"] = EmployeeFactory(agency=world.dph.agency)
+    # Leave accounting: batch 1 sent for last month, and leave approved today to send.
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    for side in (world.dot, world.dph):
+        Batch.objects.create(
+            agency=side.agency,
+            number=1,
+            period=last_month,
+            leave_type="Mentoring leave",
+            sent_at=timezone.now(),
+        )
+        LeaveRequestFactory(
+            employee=side.employee, date=today, status="approved", hours=Decimal("1")
+        )
     return world
 
 

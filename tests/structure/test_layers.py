@@ -1,10 +1,9 @@
 """The packages form layers that point one way: each imports only the ones below it.
 
 From the bottom up: policy (the 2119 rules, their errors, the per-year parameters), ledger,
-notifications (the outbox), accounts, agencies, hours, reports, web, reminders, bench, demo,
-and leave_tracker on top, which wires the apps together and is imported by none of them. Read
-from the source with `ast`, so an import inside a function counts as much as one at the top of
-a module.
+notifications (the outbox), then the apps in LAYERS' order, and leave_tracker on top, which
+wires the apps together and is imported by none of them. Read from the source with `ast`, so an
+import inside a function counts as much as one at the top of a module.
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ LAYERS = [
     "accounts",
     "agencies",
     "hours",
+    "accounting",
     "reports",
     "web",
     "reminders",

@@ -44,7 +44,7 @@ def test_home_sends_each_role_to_its_pages(employee, coordinator, workgroup, web
     response = web_client(coordinator).get("/")
     assert response.status_code == 200
     labels = [label for label, _ in response.context["nav"]]
-    assert labels == ["My mentoring year", "Queue", "Roster"]
+    assert labels == ["My mentoring year", "Queue", "Roster", "Leave accounting"]
 
 
 def test_home_without_a_role_says_so(web_client, db):

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 # Every signed-in page reads the session and the user (2), then the user's roles (2); a
 # coordinator's pages count what waits for the header's "Waiting for you" (2).
 PAGES = {
-    "/me/": 12,
+    "/me/": 13,
     "/coordinator/": 13,
     "/coordinator/roster/": 8,
     "/workgroup/": 9,

@@ -5,11 +5,12 @@ service's NotAllowed answers 403, a broken rule re-renders the page with the pol
 next to its field (400), a state conflict does the same above the form (409).
 
 The parts: common (the layout, the year, home), employee (My mentoring year), queue (the
-coordinator's queues), roster, adoption (the workgroup's page).
+coordinator's queues), roster, adoption (the workgroup's page), accounting (leave accounting).
 """
 
 from __future__ import annotations
 
+from .accounting import leave_accounting, leave_accounting_send
 from .adoption import adoption
 from .common import adoption_workbook_url, agency_workbook_url, home
 from .email import email_preferences
@@ -24,6 +25,8 @@ __all__ = [
     "bulk_approve",
     "email_preferences",
     "home",
+    "leave_accounting",
+    "leave_accounting_send",
     "hours_reject",
     "hours_verify",
     "leave_request_cancel",

@@ -52,6 +52,7 @@ def _nav(roles: Roles) -> list[tuple[str, str]]:
     if roles.is_coordinator or roles.is_admin:
         items.append(("Queue", reverse("web:queue")))
         items.append(("Roster", reverse("web:roster")))
+        items.append(("Leave accounting", reverse("web:leave-accounting")))
     if roles.reads_everything:
         items.append(("Adoption", reverse("web:adoption")))
     return items

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from accounting import selectors as accounting
 from agencies.models import Employee
 from agencies.roles import employee_of, roles_of
 from hours import selectors, services
@@ -86,6 +87,9 @@ def _my_year_page(
         form.focus_first_error()
     leave = list(web.leave_requests_of(employee_id=employee.pk, year=year))
     personal_hours = list(web.personal_hours_of(employee_id=employee.pk, year=year))
+    sent = accounting.batches_for_requests(r.pk for r in leave)
+    for r in leave:  # where each request stands with leave accounting
+        r.sent_in, r.undone_in = sent.get(r.pk, (None, None))
     context = {
         "employee": employee,
         "year": year,

@@ -162,11 +162,15 @@ class Command(BaseCommand):
 
     # --- workbooks ------------------------------------------------------------------------------
 
-    def _measure(self, what: str, kind: str, *, agency: str = "", memory: bool = False) -> dict:
+    def _measure(
+        self, what: str, kind: str, *, agency: str = "", memory: bool = False, period: str = ""
+    ) -> dict:
         command = [sys.executable, "-m", "bench.measure", what, kind, "--year", str(self.year)]
         command += ["--repeat", str(self.repeat)]
         if agency:
             command += ["--agency", agency]
+        if period:
+            command += ["--period", period]
         if memory:
             command.append("--memory")
         finished = subprocess.run(  # noqa: S603 (our own executable and arguments)
@@ -183,16 +187,26 @@ class Command(BaseCommand):
     def _workbooks(self) -> None:
         largest = Agency.objects.order_by("-headcount", "code").first()
         self.agency_code = largest.code
-        for what, agency in (("adoption", ""), ("agency", largest.code)):
+        # Leave accounting: the largest agency's first send of this month, which holds every
+        # approved hour of the year so far (nothing has been sent before it).
+        period = f"{timezone.localdate():%Y-%m}"
+        for what, agency in (
+            ("adoption", ""),
+            ("agency", largest.code),
+            ("leave_accounting", largest.code),
+        ):
+            month = period if what == "leave_accounting" else ""
             try:
-                floor = self._measure(what, "floor", agency=agency, memory=True)
-                book = self._measure(what, "workbook", agency=agency, memory=True)
+                floor = self._measure(what, "floor", agency=agency, memory=True, period=month)
+                book = self._measure(what, "workbook", agency=agency, memory=True, period=month)
             except CommandError as error:
                 # Report it and go on to the API: one failed build should not lose the run.
                 self.line(f"{what} workbook: FAILED", str(error).splitlines()[-1])
                 continue
             self.rows["workbooks"].append((what, agency, book, floor))
             name = f"{what} workbook" + (f" ({agency})" if agency else "")
+            if month:
+                name = f"leave accounting export ({agency}, {month})"
             self.line(
                 f"{name}: time",
                 f"{book['seconds']:.2f} s, floor {floor['seconds']:.2f} s, "

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 from post_office.models import Email
 
+from accounting import selectors as accounting_selectors
+from accounting import services as accounting
 from agencies import services as roster
 from agencies.models import Agency, Employee, MentoringOrganization, Role
 from hours import services
@@ -225,6 +227,14 @@ class Command(BaseCommand):
         for code, members in people.items():
             for index, person in enumerate(members):
                 self._year_of(person, coordinators[code], admin, index, rng, on_day)
+
+        # DOT has sent last month to leave accounting: its first batch holds the year's approved
+        # leave so far, and what is approved from now on waits for the next one. (In January,
+        # last month belongs to a year with no demo leave, so nothing is sent.)
+        last_month = (on_day.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        dot = Agency.objects.get(code="DOT")
+        if accounting_selectors.unsent_lines(agency=dot, period=last_month):
+            accounting.batch_send(agency=dot, period=last_month, by=coordinators["DOT"])
 
     def _year_of(self, person, coordinator, admin, index, rng, on_day) -> None:
         """A realistic spread: one mentor has used all 40 hours, one year is out of match
