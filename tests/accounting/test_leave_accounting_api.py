@@ -183,7 +183,7 @@ def test_the_xlsx_has_real_numbers_dates_text_and_print_setup(
     row = list(ws[4])
     assert row[1].value == employee.employee_number and row[1].data_type == "s"
     assert row[3].value == dt.datetime(YEAR, 6, 3) and row[3].is_date
-    assert row[4].value == 4 and row[4].data_type == "n" and row[4].number_format == "0.00"
+    assert row[4].value == 4 and row[4].data_type == "n" and row[4].number_format == "#,##0.00"
     assert row[5].value == "Mentoring leave"
     assert ws.freeze_panes == "A4"
     assert ws.page_setup.orientation == "landscape"
