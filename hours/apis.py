@@ -76,9 +76,7 @@ class EntryViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    def get_object_for_action(self):
-        """The object within the user's reach (404 otherwise), for an action to act on."""
-        return self.get_object()
+    """Entries are listed, read and made here; their changes are the actions below."""
 
 
 class PersonalHoursViewSet(EntryViewSet):
@@ -266,7 +264,7 @@ class BalanceViewSet(viewsets.GenericViewSet):
         responses={200: BalanceSerializer(many=True), 400: RULE_ERRORS[400]},
     )
     def list(self, request):
-        year = year_param(request, default=dates.today().year)
+        year = year_param(request.query_params, default=dates.today().year)
         queryset = selectors.employees_with_year(self.get_queryset(), year=year).order_by(
             "agency__code", "employee_number"
         )
@@ -284,7 +282,7 @@ class BalanceViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"])
     def me(self, request):
-        year = year_param(request, default=dates.today().year)
+        year = year_param(request.query_params, default=dates.today().year)
         employee = _own_employee(request)
         figures = selectors.balance_for(employee_id=employee.pk, year=year)
         return Response(BalanceSerializer(_balance_row(employee, figures)).data)

@@ -50,7 +50,9 @@ def plan_import(
     own_pilots = _by_name(p for p in pilots if p.agency_id == agency.pk)
     other_pilots = _by_name(p for p in pilots if p.agency_id != agency.pk)
 
-    numbers = [line.employee_number for line in lines if "employee_number" not in line.bad]
+    numbers = [
+        line.values["employee_number"] for line in lines if "employee_number" not in line.bad
+    ]
     on_file = {
         employee.employee_number: employee
         for employee in Employee.objects.filter(employee_number__in=numbers).select_related(
@@ -76,16 +78,19 @@ def plan_import(
         )
     }
     years = {
-        line.commitment_starts_on.year for line in lines if "commitment_starts_on" not in line.bad
+        line.values["commitment_starts_on"].year
+        for line in lines
+        if "commitment_starts_on" not in line.bad
     }
     params = policy_params_by_year(years)
 
     first_row: dict[str, int] = {}
     for line in lines:
-        fail = _failer(line, errors)
-        number = None if "employee_number" in line.bad else line.employee_number
+        line.failed = bool(line.bad)
+        number = None if "employee_number" in line.bad else line.values["employee_number"]
         if number in first_row:
-            fail(
+            line.fail(
+                errors,
                 "employee_number",
                 f"Employee number {number} is also on row {first_row[number]}; "
                 "list each employee once.",
@@ -97,27 +102,30 @@ def plan_import(
 
         pilot = organization = None
         if "pilot" not in line.bad:
-            key = line.pilot.casefold()
+            key = line.values["pilot"].casefold()
             pilot = own_pilots.get(key) or other_pilots.get(key)
             if pilot is None:
                 names = sorted(p.name for p in own_pilots.values())
-                fail(
+                line.fail(
+                    errors,
                     "pilot",
-                    f"{agency.code} has no pilot named {line.pilot!r}."
+                    f"{agency.code} has no pilot named {line.values['pilot']!r}."
                     + (f" Its pilots: {', '.join(names)}." if names else ""),
                     "unknown_pilot",
                 )
         if "organization" not in line.bad:
-            organization = by_organization.get(line.organization.casefold())
+            named = line.values["organization"]
+            organization = by_organization.get(named.casefold())
             if organization is None:
-                fail(
+                line.fail(
+                    errors,
                     "organization",
-                    f"No mentoring organization is named {line.organization!r}; use a name "
+                    f"No mentoring organization is named {named!r}; use a name "
                     "from the Notes sheet of the roster template.",
                     "unknown_organization",
                 )
 
-        employee = _plan_employee(agency, line, on_file, usernames_taken, fail)
+        employee = _plan_employee(agency, line, on_file, usernames_taken, errors)
         if employee is None or line.failed or pilot is None or organization is None:
             continue
         if not line.employee_new:
@@ -131,9 +139,9 @@ def plan_import(
                     privileged=employee.user_id in privileged,
                 )
             except NotAllowed as refusal:
-                fail("employee_number", str(refusal), "not_allowed")
+                line.fail(errors, "employee_number", str(refusal), "not_allowed")
                 continue
-        _plan_enrollment(plan, line, employee, pilot, organization, roster, params, fail)
+        _plan_enrollment(plan, line, employee, pilot, organization, roster, params, errors)
     return plan
 
 
@@ -146,9 +154,9 @@ def _check_may_change(
         enrollment,
         {
             "organization_id": organization.pk,
-            "commitment_starts_on": line.commitment_starts_on,
-            "commitment_ends_on": line.commitment_ends_on,
-            "status": line.status or enrollment.status,
+            "commitment_starts_on": line.values["commitment_starts_on"],
+            "commitment_ends_on": line.values["commitment_ends_on"],
+            "status": line.values["status"] or enrollment.status,
         },
     )
     if line.employee_changes or enrollment_changes:
@@ -157,24 +165,15 @@ def _check_may_change(
         )
 
 
-def _failer(line: Line, errors: list[RosterError]):
-    line.failed = bool(line.bad)
-
-    def fail(column: str, message: str, code: str = "invalid") -> None:
-        line.failed = True
-        errors.append(RosterError(line.row, column, message, code))
-
-    return fail
-
-
-def _plan_employee(agency, line, on_file, usernames_taken, fail) -> Employee | None:
+def _plan_employee(agency, line, on_file, usernames_taken, errors) -> Employee | None:
     if any(name in line.bad for name in ("employee_number", *EMPLOYEE_FIELDS, *USER_FIELDS)):
         return None
-    number = line.employee_number
+    number = line.values["employee_number"]
     employee = on_file.get(number)
     if employee is None:
         if number in usernames_taken:
-            fail(
+            line.fail(
+                errors,
                 "employee_number",
                 f"The username {number!r} is already taken, so an account for employee "
                 f"{number} cannot be made.",
@@ -197,7 +196,8 @@ def _plan_employee(agency, line, on_file, usernames_taken, fail) -> Employee | N
         line.employee_new = True
         return employee
     if employee.agency_id != agency.pk:
-        fail(
+        line.fail(
+            errors,
             "employee_number",
             f"Employee number {number} is already on file for another agency; an import "
             f"adds or changes {agency.code} employees only.",
@@ -218,9 +218,11 @@ def _plan_employee(agency, line, on_file, usernames_taken, fail) -> Employee | N
     return employee
 
 
-def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, fail) -> None:
+def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, errors) -> None:
     enrollment = None if line.employee_new else roster.get((employee.pk, pilot.pk))
-    status = line.status or (enrollment.status if enrollment else Enrollment.Status.ACTIVE)
+    status = line.values["status"] or (
+        enrollment.status if enrollment else Enrollment.Status.ACTIVE
+    )
     # As in enrollment_create (every new line) and enrollment_update (a line that stays or
     # becomes active): the same rules, from the same function.
     if enrollment is None or status == Enrollment.Status.ACTIVE:
@@ -229,12 +231,12 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
                 employee=employee,
                 pilot=pilot,
                 organization=organization,
-                commitment_starts_on=line.commitment_starts_on,
-                commitment_ends_on=line.commitment_ends_on,
-                params=params[line.commitment_starts_on.year],
+                commitment_starts_on=line.values["commitment_starts_on"],
+                commitment_ends_on=line.values["commitment_ends_on"],
+                params=params[line.values["commitment_starts_on"].year],
             )
         except rules.PolicyViolation as violation:
-            fail(_column_of(violation, employee), violation.detail, violation.code)
+            line.fail(errors, _column_of(violation, employee), violation.detail, violation.code)
             return
 
     if line.employee_new:
@@ -263,8 +265,8 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
 
     fields = {
         "organization": organization,
-        "commitment_starts_on": line.commitment_starts_on,
-        "commitment_ends_on": line.commitment_ends_on,
+        "commitment_starts_on": line.values["commitment_starts_on"],
+        "commitment_ends_on": line.values["commitment_ends_on"],
         "status": status,
     }
     if enrollment is None:

@@ -22,10 +22,11 @@ from .leave_requests import (
     leave_requests_bulk_approve,
 )
 from .personal_hours import personal_hours_log, personal_hours_reject, personal_hours_verify
-from .years import check_may_cancel, check_may_decide
+from .years import check_cancellable, check_may_cancel, check_may_decide, is_cancellable
 
 __all__ = [
     "BulkResult",
+    "check_cancellable",
     "check_may_cancel",
     "check_may_decide",
     "leave_request_approve",
@@ -33,6 +34,7 @@ __all__ = [
     "leave_request_create",
     "leave_request_deny",
     "leave_request_reverse",
+    "is_cancellable",
     "leave_requests_bulk_approve",
     "personal_hours_log",
     "personal_hours_reject",

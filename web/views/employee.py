@@ -93,12 +93,7 @@ def _my_year_page(
         "leave_form": leave_form,
         "personal_hours": list(web.personal_hours_of(employee_id=employee.pk, year=year)),
         "leave_requests": leave,
-        "cancellable": {
-            r.pk
-            for r in leave
-            if r.status == LeaveRequest.Status.PENDING
-            or (r.status == LeaveRequest.Status.APPROVED and r.date > today)
-        },
+        "cancellable": {r.pk for r in leave if services.is_cancellable(r, today=today)},
         "years": [today.year - 1, today.year],
     }
     return render_page(request, "web/my_year.html", context, status=status)
