@@ -192,34 +192,19 @@ class LeaveRequestViewSet(EntryViewSet):
     )
     @action(detail=False, methods=["post"], url_path="bulk-approve")
     def bulk_approve(self, request):
-        if (
-            not roles_of(request.user).coordinator_agency_ids
-            and not roles_of(request.user).is_admin
-        ):
-            raise PermissionDenied("Only a pilot coordinator can approve leave.")
+        services.check_may_bulk_approve(by=request.user)  # 403 before a field error
         body = BulkApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ids = list(dict.fromkeys(body.validated_data["ids"]))
-        found = {
-            leave.pk: leave
-            for leave in self.get_queryset().select_related("employee__agency").filter(pk__in=ids)
-        }
-        results = services.leave_requests_bulk_approve(
-            requests=[found[i] for i in ids if i in found], by=request.user
+        outcome = services.leave_requests_approve_ids(
+            ids=body.validated_data["ids"], by=request.user
         )
-        by_id = {result.id: result.as_dict() for result in results}
-        rows = [
-            by_id.get(i)
-            or {
-                "id": i,
-                "approved": False,
-                "code": "not_found",
-                "detail": "No such request within your reach.",
+        return Response(
+            {
+                "approved": outcome.approved,
+                "refused": outcome.refused,
+                "results": [result.as_dict() for result in outcome.results],
             }
-            for i in ids
-        ]
-        approved = sum(1 for row in rows if row["approved"])
-        return Response({"approved": approved, "refused": len(rows) - approved, "results": rows})
+        )
 
 
 def _balance_row(employee, figures) -> dict:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
 from agencies import services
-from agencies.models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
+from agencies.models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
 from ledger.models import LedgerEntry
 from policy import rules
 from policy.errors import NotAllowed
@@ -60,11 +60,7 @@ def plan_import(
         )
     }
     # Accounts whose email only an administrator changes (services.check_may_change).
-    privileged = {e.user_id for e in on_file.values() if e.user.is_superuser} | set(
-        Role.objects.filter(user_id__in=[e.user_id for e in on_file.values()]).values_list(
-            "user_id", flat=True
-        )
-    )
+    privileged = services.privileged_user_ids(e.user_id for e in on_file.values())
     usernames_taken = set(
         User.objects.filter(username__in=[n for n in numbers if n not in on_file]).values_list(
             "username", flat=True
@@ -223,21 +219,20 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
     status = line.values["status"] or (
         enrollment.status if enrollment else Enrollment.Status.ACTIVE
     )
-    # As in enrollment_create (every new line) and enrollment_update (a line that stays or
-    # becomes active): the same rules, from the same function.
-    if enrollment is None or status == Enrollment.Status.ACTIVE:
-        try:
-            services.check_enrollment(
-                employee=employee,
-                pilot=pilot,
-                organization=organization,
-                commitment_starts_on=line.values["commitment_starts_on"],
-                commitment_ends_on=line.values["commitment_ends_on"],
-                params=params[line.values["commitment_starts_on"].year],
-            )
-        except rules.PolicyViolation as violation:
-            line.fail(errors, _column_of(violation, employee), violation.detail, violation.code)
-            return
+    try:
+        services.check_roster_line(
+            new=enrollment is None,
+            status=status,
+            employee=employee,
+            pilot=pilot,
+            organization=organization,
+            commitment_starts_on=line.values["commitment_starts_on"],
+            commitment_ends_on=line.values["commitment_ends_on"],
+            params=params[line.values["commitment_starts_on"].year],
+        )
+    except rules.PolicyViolation as violation:
+        line.fail(errors, _column_of(violation, employee), violation.detail, violation.code)
+        return
 
     if line.employee_new:
         plan.new_users.append(employee.user)

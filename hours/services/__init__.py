@@ -12,6 +12,12 @@ The parts: years (the lock, the balance deltas, who may act), personal_hours, le
 
 from __future__ import annotations
 
+from .bulk import (
+    BULK_APPROVE_LIMIT,
+    BulkApproval,
+    check_may_bulk_approve,
+    leave_requests_approve_ids,
+)
 from .leave_requests import (
     BulkResult,
     leave_request_approve,
@@ -25,7 +31,11 @@ from .personal_hours import personal_hours_log, personal_hours_reject, personal_
 from .years import check_cancellable, check_may_cancel, check_may_decide, is_cancellable
 
 __all__ = [
+    "BULK_APPROVE_LIMIT",
+    "BulkApproval",
     "BulkResult",
+    "check_may_bulk_approve",
+    "leave_requests_approve_ids",
     "check_cancellable",
     "check_may_cancel",
     "check_may_decide",
