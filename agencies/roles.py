@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import F, Q, QuerySet
 
 
@@ -106,6 +107,18 @@ def employee_of(user):
     """The user's own Employee profile (with its agency), or None; read with their roles."""
     roles_of(user)
     return getattr(user, "_program_employee", None)
+
+
+def own_employee(user):
+    """The user's own Employee profile, for what only an employee does for themselves (log
+    hours, request leave, see their year); 403 (PermissionDenied, which DRF answers too) for
+    a user without one."""
+    employee = employee_of(user)
+    if employee is None:
+        raise PermissionDenied(
+            "Only a state employee with a profile can log hours or request leave."
+        )
+    return employee
 
 
 def scope_by_agency(

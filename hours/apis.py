@@ -4,11 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from agencies.models import Employee
-from agencies.roles import employee_of, roles_of, scope_by_agency
+from agencies.roles import own_employee, roles_of, scope_by_agency
 from ledger.models import LedgerEntry
 from policy import dates
 from policy.params import year_param
@@ -46,15 +45,6 @@ RULE_ERRORS = {
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: this year).")
 
 
-def _own_employee(request) -> Employee:
-    employee = employee_of(request.user)
-    if employee is None:
-        raise PermissionDenied(
-            "Only a state employee with a profile can log hours or request leave."
-        )
-    return employee
-
-
 def _scoped(queryset, request):
     return scope_by_agency(
         queryset,
@@ -90,12 +80,14 @@ class PersonalHoursViewSet(EntryViewSet):
 
     @extend_schema(responses={201: PersonalHoursSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
-        _own_employee(request)  # who may log comes before what they sent: 403 before 400
+        own_employee(request.user)  # who may log comes before what they sent: 403 before 400
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.personal_hours_log(
-            employee=_own_employee(self.request), by=self.request.user, **serializer.validated_data
+            employee=own_employee(self.request.user),
+            by=self.request.user,
+            **serializer.validated_data,
         )
 
     @extend_schema(
@@ -134,12 +126,14 @@ class LeaveRequestViewSet(EntryViewSet):
 
     @extend_schema(responses={201: LeaveRequestSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
-        _own_employee(request)  # who may request comes before what they sent: 403 before 400
+        own_employee(request.user)  # who may request comes before what they sent: 403 before 400
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.leave_request_create(
-            employee=_own_employee(self.request), by=self.request.user, **serializer.validated_data
+            employee=own_employee(self.request.user),
+            by=self.request.user,
+            **serializer.validated_data,
         )
 
     def _act(self, request, service, body_class, *, action: str):
@@ -268,7 +262,7 @@ class BalanceViewSet(viewsets.GenericViewSet):
     @action(detail=False, methods=["get"])
     def me(self, request):
         year = year_param(request.query_params, default=dates.today().year)
-        employee = _own_employee(request)
+        employee = own_employee(request.user)
         figures = selectors.balance_for(employee_id=employee.pk, year=year)
         return Response(BalanceSerializer(_balance_row(employee, figures)).data)
 

@@ -184,6 +184,11 @@ class BalanceFigures:
     paid_available: Decimal
     in_match: bool
 
+    @property
+    def committed(self) -> Decimal:
+        """Paid leave approved and pending: what counts against the cap."""
+        return self.paid_approved + self.paid_pending
+
     @classmethod
     def from_values(
         cls,

@@ -13,10 +13,10 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from agencies.roles import roles_of
+from agencies.roster import XLSX_CONTENT_TYPE
 from policy.params import year_param
 
 from .workbooks import (
-    XLSX_CONTENT_TYPE,
     adoption_filename,
     agency_filename,
     build_adoption_workbook,

@@ -43,7 +43,7 @@ def next_step(
             f"{not_enrolled} Mentoring hours count once you are on your agency's pilot roster; "
             "ask your pilot coordinator."
         )
-    committed = figures.paid_approved + figures.paid_pending
+    committed = figures.committed
     if committed >= figures.cap:
         return (
             f"You have reached the {figures.year} limit of {_hours(figures.cap, 'paid')} "
@@ -56,8 +56,9 @@ def next_step(
             "after that needs one more verified personal hour first."
         )
     request = min(TYPICAL_REQUEST, figures.cap - committed)
-    # The match (rules.check_match): verified personal hours cover all paid leave.
-    short = (committed + request) * params.match_ratio - figures.personal_verified
+    short = (
+        rules.personal_needed(paid=committed + request, params=params) - figures.personal_verified
+    )
     awaiting = figures.personal_awaiting_verification
     if awaiting >= short:
         return (
@@ -95,7 +96,7 @@ class Bar:
 
 def year_bars(figures: BalanceFigures, *, params: rules.PolicyParams) -> list[Bar]:
     hours = rules.hours_text
-    committed = figures.paid_approved + figures.paid_pending
+    committed = figures.committed
     paid = Bar(
         label="Paid mentoring leave",
         text=(
@@ -107,9 +108,9 @@ def year_bars(figures: BalanceFigures, *, params: rules.PolicyParams) -> list[Ba
         value=committed,
         whole=figures.cap,
     )
-    needed = committed * params.match_ratio
+    needed = rules.personal_needed(paid=committed, params=params)
     logged = figures.personal_verified + figures.personal_awaiting_verification
-    whole = max(figures.cap * params.match_ratio, logged, needed)
+    whole = max(rules.personal_needed(paid=figures.cap, params=params), logged, needed)
     personal = Bar(
         label="Personal mentoring (matches paid leave hour for hour)",
         text=(

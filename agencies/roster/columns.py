@@ -14,7 +14,7 @@ User = get_user_model()
 
 User = get_user_model()
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv"
 
 # A roster is one agency's: 20,000 rows is far above the largest pilot and keeps one import
@@ -43,7 +43,8 @@ class Column:
 def _bargaining_units() -> str:
     units = [code for code, _ in Employee.BARGAINING_UNIT_CHOICES]
     return (
-        f"{', '.join(units)}. Units 6, 8 and 18 are not covered by mentoring leave, "
+        f"{', '.join(units)}. {rules.UNCOVERED_TEXT.capitalize()} are not covered by mentoring "
+        "leave, "
         "so their employees cannot be enrolled."
     )
 

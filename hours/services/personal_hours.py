@@ -105,14 +105,7 @@ def personal_hours_verify(
         )
     today = today or dates.today()
     verified_on = verified_on or today
-    # The organization confirms mentoring that happened: not before it, and not ahead of today.
-    if not entry.date <= verified_on <= today:
-        raise ValidationError(
-            {
-                "verified_on": f"The verification date must be between the mentoring date "
-                f"({entry.date:%B %-d, %Y}) and today ({today:%B %-d, %Y})."
-            }
-        )
+    rules.check_verification_date(on=entry.date, verified_on=verified_on, today=today)
     with transaction.atomic():
         balance, entry = _locked_personal(entry)
         if entry.status != PersonalHours.Status.LOGGED:
