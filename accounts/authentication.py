@@ -9,8 +9,11 @@ from .models import AuthToken, hash_token
 class ExpiringTokenAuthentication(authentication.TokenAuthentication):
     """`Authorization: Token <key>`, checked against the stored digest, expiry and revocation."""
 
+    def find_token(self, digest: str) -> AuthToken | None:
+        return AuthToken.objects.select_related("user").filter(digest=digest).first()
+
     def authenticate_credentials(self, key: str):
-        token = AuthToken.objects.select_related("user").filter(digest=hash_token(key)).first()
+        token = self.find_token(hash_token(key))
         if token is None or token.revoked_at is not None:
             raise exceptions.AuthenticationFailed("Invalid token.")
         if token.expires_at <= timezone.now():

@@ -220,18 +220,17 @@ class EnrollmentForm(forms.ModelForm):
         line["employee"] = data.get("employee") or getattr(self.instance, "employee", None)
         if any(value is None for value in line.values()):
             return data  # a missing field already has its error
-        if (
-            Enrollment.objects.filter(employee=line["employee"], pilot=line["pilot"])
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
-            self.add_error("pilot", "The employee is already on that pilot's roster.")
-        elif self.instance.pk is None or data.get("status") == Enrollment.Status.ACTIVE:
-            # As the services: a new line is always checked, a changed one while active.
-            try:
-                services.check_enrollment(**line)
-            except PolicyViolation as violation:
-                self.add_error(violation.field, f"{violation.detail} ({violation.code})")
+        try:
+            services.check_once_on_roster(
+                employee=line["employee"], pilot=line["pilot"], enrollment_id=self.instance.pk
+            )
+            services.check_roster_line(
+                new=self.instance.pk is None, status=data.get("status"), **line
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+        except PolicyViolation as violation:
+            self.add_error(violation.field, f"{violation.detail} ({violation.code})")
         return data
 
 

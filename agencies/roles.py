@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q, QuerySet
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,37 @@ def roles_of(user) -> Roles:
     cached = getattr(user, "_program_roles", None)
     if cached is not None:
         return cached
-    from .models import Employee, Role
+    from django.contrib.auth import get_user_model
+
+    # One read: the user with their employee profile (and its agency) joined, one row per role
+    # (a single row without a role).
+    rows = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .select_related("employee__agency")
+        .annotate(role_kind=F("roles__kind"), role_agency_id=F("roles__agency_id"))
+        .order_by()
+    )
+    employee = None
+    kinds = []
+    for row in rows:
+        employee = getattr(row, "employee", None)
+        kinds.append((row.role_kind, row.role_agency_id))
+    return remember_roles(user, employee=employee, kinds=kinds)
+
+
+def remember_roles(user, *, employee, kinds: list[tuple[str | None, int | None]]) -> Roles:
+    """Keep on `user` the roles read with it: its employee profile (or None) and the
+    (kind, agency id) of each role (None, None on the row of a user without one)."""
+    from .models import Role
 
     is_workgroup = False
     agencies: set[int] = set()
-    for kind, agency_id in Role.objects.filter(user=user).values_list("kind", "agency_id"):
+    for kind, agency_id in kinds:
         if kind == Role.Kind.WORKGROUP:
             is_workgroup = True
         elif agency_id is not None:
             agencies.add(agency_id)
-    employee = Employee.objects.select_related("agency").filter(user=user).order_by().first()
     if employee is not None:
         employee.user = user  # the same object: no second read of the user
     roles = Roles(
@@ -85,6 +107,18 @@ def employee_of(user):
     """The user's own Employee profile (with its agency), or None; read with their roles."""
     roles_of(user)
     return getattr(user, "_program_employee", None)
+
+
+def own_employee(user):
+    """The user's own Employee profile, for what only an employee does for themselves (log
+    hours, request leave, see their year); 403 (PermissionDenied, which DRF answers too) for
+    a user without one."""
+    employee = employee_of(user)
+    if employee is None:
+        raise PermissionDenied(
+            "Only a state employee with a profile can log hours or request leave."
+        )
+    return employee
 
 
 def scope_by_agency(

@@ -227,7 +227,9 @@ class RosterExportApi(APIView):
             ),
         ],
         responses={
-            (200, roster.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="xlsx"),
+            (200, roster.XLSX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="xlsx"
+            ),
             (200, roster.CSV_TYPE): OpenApiResponse(OpenApiTypes.STR, description="csv"),
             400: BAD_AGENCY,
             403: FORBIDDEN,
@@ -245,7 +247,7 @@ class RosterExportApi(APIView):
         return _download(
             content,
             filename=f"roster-{agency.code}-{stamp}.{file_format}",
-            content_type=roster.XLSX_TYPE if file_format == "xlsx" else roster.CSV_TYPE,
+            content_type=roster.XLSX_CONTENT_TYPE if file_format == "xlsx" else roster.CSV_TYPE,
         )
 
 
@@ -260,7 +262,9 @@ class RosterTemplateApi(APIView):
         summary="Download the roster template (xlsx)",
         parameters=[AGENCY_PARAMETER],
         responses={
-            (200, roster.XLSX_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="xlsx"),
+            (200, roster.XLSX_CONTENT_TYPE): OpenApiResponse(
+                OpenApiTypes.BINARY, description="xlsx"
+            ),
             400: BAD_AGENCY,
             403: FORBIDDEN,
         },
@@ -272,5 +276,5 @@ class RosterTemplateApi(APIView):
         return _download(
             roster.roster_template(agency),
             filename="roster-template.xlsx",
-            content_type=roster.XLSX_TYPE,
+            content_type=roster.XLSX_CONTENT_TYPE,
         )

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 
 from ledger import services as ledger
 from ledger.models import LedgerEntry
@@ -18,7 +19,7 @@ from policy import rules
 from policy.errors import NotAllowed
 from policy.selectors import policy_params
 
-from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
+from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
 from .roles import roles_of
 
 User = get_user_model()
@@ -83,6 +84,17 @@ def _taken_meanwhile(errors: dict[str, str]):
         raise ValidationError(errors) from error
 
 
+def privileged_user_ids(user_ids) -> set[int]:
+    """Of these accounts, those whose username and email only an administrator changes: the
+    administrators and everyone holding a role (coordinator, workgroup). One query."""
+    return set(
+        User.objects.filter(pk__in=set(user_ids))
+        .filter(Q(is_superuser=True) | Q(roles__isnull=False))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
 def check_may_change(*, by, employee: Employee, changed=(), privileged: bool | None = None) -> None:
     """Nobody changes their own employee record or roster line: a coordinator is usually an
     employee of the agency too, and would otherwise decide their own eligibility. Only an
@@ -96,9 +108,7 @@ def check_may_change(*, by, employee: Employee, changed=(), privileged: bool | N
     if by is None or not {"username", "email"} & set(changed) or roles_of(by).is_admin:
         return
     if privileged is None:
-        privileged = (
-            employee.user.is_superuser or Role.objects.filter(user_id=employee.user_id).exists()
-        )
+        privileged = employee.user_id in privileged_user_ids([employee.user_id])
     if privileged:
         raise NotAllowed(
             "Only an administrator changes the username or email of a coordinator, a workgroup "
@@ -294,6 +304,40 @@ def check_enrollment(
     )
 
 
+def check_roster_line(
+    *,
+    new: bool,
+    status: str,
+    employee: Employee,
+    pilot: Pilot,
+    organization: MentoringOrganization,
+    commitment_starts_on: dt.date,
+    commitment_ends_on: dt.date,
+    params: rules.PolicyParams | None = None,
+) -> None:
+    """A new roster line is always checked against the roster rules, a changed one while it is
+    (or becomes) active: a withdrawn line keeps its history whatever the rules say today. The
+    API, the admin and the roster import all ask this."""
+    if new or status == Enrollment.Status.ACTIVE:
+        check_enrollment(
+            employee=employee,
+            pilot=pilot,
+            organization=organization,
+            commitment_starts_on=commitment_starts_on,
+            commitment_ends_on=commitment_ends_on,
+            params=params,
+        )
+
+
+def check_once_on_roster(*, employee: Employee, pilot: Pilot, enrollment_id: int | None) -> None:
+    """An employee is on a pilot's roster once; `enrollment_id` is the line being changed."""
+    if Enrollment.objects.filter(employee=employee, pilot=pilot).exclude(pk=enrollment_id).exists():
+        raise ValidationError({"pilot": ON_ROSTER_ALREADY})
+
+
+ON_ROSTER_ALREADY = "The employee is already on that pilot's roster; change that line instead."
+
+
 def enrollment_create(
     *,
     by,
@@ -305,20 +349,17 @@ def enrollment_create(
     status: str = Enrollment.Status.ACTIVE,
 ) -> Enrollment:
     check_may_change(by=by, employee=employee)
-    check_enrollment(
+    check_roster_line(
+        new=True,
+        status=status,
         employee=employee,
         pilot=pilot,
         organization=organization,
         commitment_starts_on=commitment_starts_on,
         commitment_ends_on=commitment_ends_on,
     )
-    already = (
-        f"{employee.employee_number} is already on the {pilot.name} roster; "
-        "change that line instead."
-    )
-    with _taken_meanwhile({"pilot": already}), transaction.atomic():
-        if Enrollment.objects.filter(employee=employee, pilot=pilot).exists():
-            raise ValidationError({"pilot": already})
+    with _taken_meanwhile({"pilot": ON_ROSTER_ALREADY}), transaction.atomic():
+        check_once_on_roster(employee=employee, pilot=pilot, enrollment_id=None)
         enrollment = Enrollment.objects.create(
             employee=employee,
             pilot=pilot,
@@ -356,16 +397,11 @@ def enrollment_update(*, by, enrollment: Enrollment, **fields) -> Enrollment:
             "commitment_ends_on",
         )
     }
-    if fields.get("status", enrollment.status) == Enrollment.Status.ACTIVE:
-        check_enrollment(**merged)
-    taken = "The employee is already on that pilot's roster."
-    with _taken_meanwhile({"pilot": taken}), transaction.atomic():
-        if (
-            Enrollment.objects.filter(employee=merged["employee"], pilot=merged["pilot"])
-            .exclude(pk=enrollment.pk)
-            .exists()
-        ):
-            raise ValidationError({"pilot": "The employee is already on that pilot's roster."})
+    check_roster_line(new=False, status=fields.get("status", enrollment.status), **merged)
+    with _taken_meanwhile({"pilot": ON_ROSTER_ALREADY}), transaction.atomic():
+        check_once_on_roster(
+            employee=merged["employee"], pilot=merged["pilot"], enrollment_id=enrollment.pk
+        )
         changed = field_changes(enrollment, fields)
         if not changed:
             return enrollment

@@ -1,7 +1,9 @@
 """The benchmark's own database, created fresh and dropped afterwards.
 
-On PostgreSQL it is a database named `mentoring_bench` on the server of DATABASE_URL; on SQLite a
-file in a temporary folder. The configured database is never written to: the command points
+On PostgreSQL it is a database named after the configured one with `_bench` added
+(`mentoring_bench` for `mentoring`), on the server of DATABASE_URL, so that two checkouts with
+their own databases can measure side by side; on SQLite a file in a temporary folder. The
+configured database is never written to: the command points
 Django's connection at the bench database (as the test runner does for test databases) and
 hands the same settings to the processes it starts.
 """
@@ -17,8 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.db import connection, connections
 
-# BENCH_DATABASE names another, so that two checkouts can measure on one server at once.
-BENCH_NAME = os.environ.get("BENCH_DATABASE", "mentoring_bench")
+BENCH_SUFFIX = "_bench"
 
 
 @dataclass
@@ -58,10 +59,11 @@ def _point_default_at(name: str) -> None:
     connection.settings_dict["NAME"] = name
 
 
-def create(name: str = BENCH_NAME) -> BenchDatabase:
+def create() -> BenchDatabase:
     """Create an empty bench database (dropping a previous one) and switch Django to it."""
     vendor = connection.vendor
     if vendor == "postgresql":
+        name = f"{settings.DATABASES['default']['NAME']}{BENCH_SUFFIX}"
         with _maintenance() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             cursor.execute(f'CREATE DATABASE "{name}"')

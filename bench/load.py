@@ -311,16 +311,6 @@ class YearLoader:
         stats.seconds = time.perf_counter() - started
         return stats
 
-    def attach(self) -> None:
-        """Read back what load_fixed wrote (when growing a year in a new process)."""
-        self.agencies = list(Agency.objects.order_by("id"))
-        by_code = {u.username: u for u in User.objects.filter(roles__kind=Role.Kind.COORDINATOR)}
-        self.coordinators = [
-            by_code[f"{USERNAME_PREFIX}coordinator.{a.code.lower()}"] for a in self.agencies
-        ]
-        self.pilots = list(Pilot.objects.order_by("agency_id"))
-        self.organizations = list(MentoringOrganization.objects.order_by("id"))
-
     # --- employees and their year --------------------------------------------------------------
 
     def load_employees(self, start: int, stop: int) -> LoadStats:

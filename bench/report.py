@@ -12,10 +12,10 @@ import django
 INTRO = """# Benchmarks
 
 Measured by `manage.py bench` (`make bench`), never by a timed test. Each run creates its own
-database (`mentoring_bench` on the PostgreSQL server of `DATABASE_URL`, or a temporary SQLite
-file), loads a synthetic year into it with bulk inserts through the real models and
-constraints, measures, and drops it. Each scale's section below is rewritten by its own run;
-the rest of this file is left as it is.
+database (the configured one's name with `_bench` added, on the PostgreSQL server of
+`DATABASE_URL`, or a temporary SQLite file), loads a synthetic year into it with bulk inserts
+through the real models and constraints, measures, and drops it. Each scale's section below
+is rewritten by its own run; the rest of this file is left as it is.
 
 What is measured:
 

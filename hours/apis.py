@@ -4,11 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from agencies.models import Employee
-from agencies.roles import employee_of, roles_of, scope_by_agency
+from agencies.roles import own_employee, roles_of, scope_by_agency
 from ledger.models import LedgerEntry
 from policy import dates
 from policy.params import year_param
@@ -46,15 +45,6 @@ RULE_ERRORS = {
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: this year).")
 
 
-def _own_employee(request) -> Employee:
-    employee = employee_of(request.user)
-    if employee is None:
-        raise PermissionDenied(
-            "Only a state employee with a profile can log hours or request leave."
-        )
-    return employee
-
-
 def _scoped(queryset, request):
     return scope_by_agency(
         queryset,
@@ -76,9 +66,7 @@ class EntryViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    def get_object_for_action(self):
-        """The object within the user's reach (404 otherwise), for an action to act on."""
-        return self.get_object()
+    """Entries are listed, read and made here; their changes are the actions below."""
 
 
 class PersonalHoursViewSet(EntryViewSet):
@@ -92,12 +80,14 @@ class PersonalHoursViewSet(EntryViewSet):
 
     @extend_schema(responses={201: PersonalHoursSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
-        _own_employee(request)  # who may log comes before what they sent: 403 before 400
+        own_employee(request.user)  # who may log comes before what they sent: 403 before 400
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.personal_hours_log(
-            employee=_own_employee(self.request), by=self.request.user, **serializer.validated_data
+            employee=own_employee(self.request.user),
+            by=self.request.user,
+            **serializer.validated_data,
         )
 
     @extend_schema(
@@ -136,12 +126,14 @@ class LeaveRequestViewSet(EntryViewSet):
 
     @extend_schema(responses={201: LeaveRequestSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
-        _own_employee(request)  # who may request comes before what they sent: 403 before 400
+        own_employee(request.user)  # who may request comes before what they sent: 403 before 400
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.leave_request_create(
-            employee=_own_employee(self.request), by=self.request.user, **serializer.validated_data
+            employee=own_employee(self.request.user),
+            by=self.request.user,
+            **serializer.validated_data,
         )
 
     def _act(self, request, service, body_class, *, action: str):
@@ -194,34 +186,19 @@ class LeaveRequestViewSet(EntryViewSet):
     )
     @action(detail=False, methods=["post"], url_path="bulk-approve")
     def bulk_approve(self, request):
-        if (
-            not roles_of(request.user).coordinator_agency_ids
-            and not roles_of(request.user).is_admin
-        ):
-            raise PermissionDenied("Only a pilot coordinator can approve leave.")
+        services.check_may_bulk_approve(by=request.user)  # 403 before a field error
         body = BulkApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        ids = list(dict.fromkeys(body.validated_data["ids"]))
-        found = {
-            leave.pk: leave
-            for leave in self.get_queryset().select_related("employee__agency").filter(pk__in=ids)
-        }
-        results = services.leave_requests_bulk_approve(
-            requests=[found[i] for i in ids if i in found], by=request.user
+        outcome = services.leave_requests_approve_ids(
+            ids=body.validated_data["ids"], by=request.user
         )
-        by_id = {result.id: result.as_dict() for result in results}
-        rows = [
-            by_id.get(i)
-            or {
-                "id": i,
-                "approved": False,
-                "code": "not_found",
-                "detail": "No such request within your reach.",
+        return Response(
+            {
+                "approved": outcome.approved,
+                "refused": outcome.refused,
+                "results": [result.as_dict() for result in outcome.results],
             }
-            for i in ids
-        ]
-        approved = sum(1 for row in rows if row["approved"])
-        return Response({"approved": approved, "refused": len(rows) - approved, "results": rows})
+        )
 
 
 def _balance_row(employee, figures) -> dict:
@@ -266,7 +243,7 @@ class BalanceViewSet(viewsets.GenericViewSet):
         responses={200: BalanceSerializer(many=True), 400: RULE_ERRORS[400]},
     )
     def list(self, request):
-        year = year_param(request, default=dates.today().year)
+        year = year_param(request.query_params, default=dates.today().year)
         queryset = selectors.employees_with_year(self.get_queryset(), year=year).order_by(
             "agency__code", "employee_number"
         )
@@ -284,8 +261,8 @@ class BalanceViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"])
     def me(self, request):
-        year = year_param(request, default=dates.today().year)
-        employee = _own_employee(request)
+        year = year_param(request.query_params, default=dates.today().year)
+        employee = own_employee(request.user)
         figures = selectors.balance_for(employee_id=employee.pk, year=year)
         return Response(BalanceSerializer(_balance_row(employee, figures)).data)
 

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from agencies.models import Employee, Enrollment
 from ledger.models import LedgerEntry
 from policy import rules
+from policy.models import PolicyYear
 from policy.selectors import policy_params
 
 from .models import Balance, LeaveRequest, PersonalHours
@@ -46,8 +47,40 @@ def enrollment_facts(*, employee_id: int) -> list[rules.EnrollmentFacts]:
     ]
 
 
-def hours_on_date(*, employee_id: int, on: dt.date, exclude_leave_id: int | None = None):
-    """(paid, personal) hours that already count on one date, in one query."""
+def _hours_that_day(queryset) -> Coalesce:
+    summed = queryset.order_by().values("employee_id").annotate(t=Sum("hours")).values("t")
+    return Coalesce(Subquery(summed), Value(ZERO), output_field=HOURS_FIELD)
+
+
+@dataclass(frozen=True)
+class DayFacts:
+    """What the rules need to weigh hours on one date: the year's parameters, the employee's
+    roster lines, and the paid and personal hours that already count that day."""
+
+    params: rules.PolicyParams
+    enrollments: list[rules.EnrollmentFacts]
+    paid_that_day: Decimal
+    personal_that_day: Decimal
+
+
+POLICY_FIELDS = tuple(rules.PolicyParams.__dataclass_fields__)
+ENROLLMENT_FIELDS = (
+    "status",
+    "pilot__name",
+    "pilot__status",
+    "pilot__starts_on",
+    "pilot__ends_on",
+    "commitment_starts_on",
+    "commitment_ends_on",
+)
+
+
+def _facts_annotations(
+    *, employee_id: int, on: dt.date, exclude_leave_id: int | None, to_employee: str
+) -> dict:
+    """Annotations that bring the facts of `on` to each row of a query: the day's sums and the
+    year's parameters (subqueries), and one roster line per row (a join: NULLs without one).
+    `to_employee` leads from the query's model to the employee ("" from Employee itself)."""
     leave = LeaveRequest.objects.filter(
         employee_id=employee_id,
         date=on,
@@ -60,18 +93,81 @@ def hours_on_date(*, employee_id: int, on: dt.date, exclude_leave_id: int | None
         date=on,
         status__in=[PersonalHours.Status.LOGGED, PersonalHours.Status.VERIFIED],
     )
+    policy_year = PolicyYear.objects.filter(year=on.year)
+    return {
+        "fact_paid_that_day": _hours_that_day(leave),
+        "fact_personal_that_day": _hours_that_day(personal),
+        **{f"fact_policy_{name}": Subquery(policy_year.values(name)[:1]) for name in POLICY_FIELDS},
+        **{
+            f"fact_enrollment_{name.replace('__', '_')}": F(f"{to_employee}enrollments__{name}")
+            for name in ENROLLMENT_FIELDS
+        },
+    }
 
-    def total(queryset):
-        summed = queryset.order_by().values("employee_id").annotate(t=Sum("hours")).values("t")
-        return Coalesce(Subquery(summed), Value(ZERO), output_field=HOURS_FIELD)
 
-    row = (
-        Employee.objects.filter(pk=employee_id)
-        .annotate(paid=total(leave), personal=total(personal))
-        .values("paid", "personal")
-        .first()
+def _facts_of(rows: list) -> DayFacts:
+    first = rows[0]
+    if first.fact_policy_cap_hours is None:
+        params = rules.DEFAULT_PARAMS
+    else:
+        params = rules.PolicyParams(
+            **{name: getattr(first, f"fact_policy_{name}") for name in POLICY_FIELDS}
+        )
+    enrollments = [
+        rules.EnrollmentFacts(
+            active=row.fact_enrollment_status == Enrollment.Status.ACTIVE,
+            pilot_name=row.fact_enrollment_pilot_name,
+            pilot_active=row.fact_enrollment_pilot_status == "active",
+            pilot_starts_on=row.fact_enrollment_pilot_starts_on,
+            pilot_ends_on=row.fact_enrollment_pilot_ends_on,
+            commitment_starts_on=row.fact_enrollment_commitment_starts_on,
+            commitment_ends_on=row.fact_enrollment_commitment_ends_on,
+        )
+        for row in rows
+        if row.fact_enrollment_status is not None
+    ]
+    return DayFacts(
+        params=params,
+        enrollments=enrollments,
+        paid_that_day=first.fact_paid_that_day,
+        personal_that_day=first.fact_personal_that_day,
     )
-    return (row["paid"], row["personal"]) if row else (ZERO, ZERO)
+
+
+def day_facts(*, employee_id: int, on: dt.date) -> DayFacts:
+    """The facts of `on` for the employee, in one query (one row per roster line). Read under
+    the year's lock, so the day's sums include every committed change."""
+    rows = list(
+        Employee.objects.filter(pk=employee_id)
+        .annotate(
+            **_facts_annotations(
+                employee_id=employee_id, on=on, exclude_leave_id=None, to_employee=""
+            )
+        )
+        .order_by()
+    )
+    return _facts_of(rows)
+
+
+def leave_request_with_facts(request: LeaveRequest) -> tuple[LeaveRequest, DayFacts]:
+    """The request read again and locked, with its employee and organization, together with
+    the facts of its date other than itself: what an approval weighs, in one query. Read under
+    the year's lock."""
+    rows = list(
+        LeaveRequest.objects.select_for_update(of=("self",))
+        .select_related("employee__user", "employee__agency", "organization")
+        .filter(pk=request.pk)
+        .annotate(
+            **_facts_annotations(
+                employee_id=request.employee_id,
+                on=request.date,
+                exclude_leave_id=request.pk,
+                to_employee="employee__",
+            )
+        )
+        .order_by()
+    )
+    return rows[0], _facts_of(rows)
 
 
 @dataclass(frozen=True)
@@ -87,6 +183,11 @@ class BalanceFigures:
     personal_awaiting_verification: Decimal
     paid_available: Decimal
     in_match: bool
+
+    @property
+    def committed(self) -> Decimal:
+        """Paid leave approved and pending: what counts against the cap."""
+        return self.paid_approved + self.paid_pending
 
     @classmethod
     def from_values(

@@ -7,9 +7,10 @@ from rest_framework.exceptions import ValidationError
 MIN_YEAR, MAX_YEAR = 1996, 2100
 
 
-def year_param(request, *, default: int | None = None) -> int:
-    """The ?year= parameter: a calendar year from 1996 (the policy's start) to 2100."""
-    raw = request.query_params.get("year")
+def year_param(query, *, default: int | None = None) -> int:
+    """The ?year= parameter of `query` (a request's query parameters: DRF's query_params or
+    Django's GET): a calendar year from 1996 (the policy's start) to 2100."""
+    raw = query.get("year")
     if raw is None or raw == "":
         if default is not None:
             return default

@@ -29,6 +29,7 @@ INVALID_INCREMENT = "invalid_increment"
 DAILY_LIMIT_EXCEEDED = "daily_limit_exceeded"
 SELF_APPROVAL = "self_approval"
 REASON_REQUIRED = "reason_required"
+VERIFICATION_DATE = "verification_date"
 
 RULE_CODES = (
     NOT_ELIGIBLE,
@@ -91,31 +92,13 @@ def plural_hours(value: Decimal) -> str:
 
 # --- Eligibility --------------------------------------------------------------------------------
 
-# Units 6, 8 and 18 are not covered by the mentoring-leave provisions.
-COVERED_BARGAINING_UNITS = frozenset(
-    {
-        "1",
-        "2",
-        "3",
-        "4",
-        "5",
-        "7",
-        "9",
-        "10",
-        "11",
-        "12",
-        "13",
-        "14",
-        "15",
-        "16",
-        "17",
-        "19",
-        "20",
-        "21",
-        "excluded",
-    }
-)
 BARGAINING_UNITS = [str(n) for n in range(1, 22)] + ["excluded"]
+# The units the mentoring-leave provisions do not cover: written here only.
+UNCOVERED_BARGAINING_UNITS = ("6", "8", "18")
+COVERED_BARGAINING_UNITS = frozenset(BARGAINING_UNITS) - set(UNCOVERED_BARGAINING_UNITS)
+UNCOVERED_TEXT = (
+    f"units {', '.join(UNCOVERED_BARGAINING_UNITS[:-1])} and {UNCOVERED_BARGAINING_UNITS[-1]}"
+)
 
 ELIGIBLE_APPOINTMENTS = frozenset({"permanent", "probationary_after_permanent"})
 APPOINTMENTS = {
@@ -145,7 +128,7 @@ def eligibility(*, bargaining_unit: str, appointment: str) -> Eligibility:
             False,
             NOT_ELIGIBLE,
             f"Bargaining unit {bargaining_unit} is not covered by mentoring leave "
-            "(units 6, 8 and 18 are not covered).",
+            f"({UNCOVERED_TEXT} are not covered).",
         )
     if appointment not in ELIGIBLE_APPOINTMENTS:
         label = APPOINTMENTS.get(appointment, appointment)
@@ -333,6 +316,17 @@ def check_personal_date(*, on: dt.date, today: dt.date) -> None:
         )
 
 
+def check_verification_date(*, on: dt.date, verified_on: dt.date, today: dt.date) -> None:
+    """The organization confirms mentoring that happened: not before it, and not ahead of today."""
+    if not on <= verified_on <= today:
+        raise PolicyViolation(
+            VERIFICATION_DATE,
+            f"The verification date must be between the mentoring date ({on:%B %-d, %Y}) and "
+            f"today ({today:%B %-d, %Y}).",
+            field="verified_on",
+        )
+
+
 def check_leave_date(*, on: dt.date, today: dt.date) -> None:
     """Leave for a year is requested and used within that calendar year: no carry-over."""
     if on.year != today.year:
@@ -399,6 +393,11 @@ def check_annual_cap(
         )
 
 
+def personal_needed(*, paid: Decimal, params: PolicyParams = DEFAULT_PARAMS) -> Decimal:
+    """The verified personal hours that `paid` hours of paid leave need: the match."""
+    return paid * params.match_ratio
+
+
 def check_match(
     *,
     year: int,
@@ -412,7 +411,7 @@ def check_match(
 
     The sentence speaks to the employee when they request, about them when a coordinator
     approves."""
-    needed = (committed + hours) * params.match_ratio
+    needed = personal_needed(paid=committed + hours, params=params)
     if personal_verified < needed:
         short = needed - personal_verified
         who, has = ("the employee", "has") if at_approval else ("you", "have")
@@ -452,7 +451,7 @@ def paid_available(
 def in_match(
     *, paid_approved: Decimal, personal_verified: Decimal, params: PolicyParams = DEFAULT_PARAMS
 ) -> bool:
-    return personal_verified >= paid_approved * params.match_ratio
+    return personal_verified >= personal_needed(paid=paid_approved, params=params)
 
 
 # --- Who may act and how ------------------------------------------------------------------------

@@ -16,10 +16,10 @@ from accounting import periods, selectors, services
 from accounting.models import Batch
 from agencies.models import Agency
 from agencies.roles import roles_of
+from agencies.roster import XLSX_CONTENT_TYPE
 
 from . import leave_accounting as export_file
 from .apis import CODE, WorkbookApi
-from .workbooks import XLSX_CONTENT_TYPE
 
 FORMATS = ("xlsx", "csv", "json")
 FORMAT = OpenApiParameter(

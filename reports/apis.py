@@ -13,10 +13,10 @@ from rest_framework.views import APIView
 
 from agencies.models import Agency
 from agencies.roles import roles_of
+from agencies.roster import XLSX_CONTENT_TYPE
 from policy.params import year_param
 
 from .workbooks import (
-    XLSX_CONTENT_TYPE,
     adoption_filename,
     agency_filename,
     build_adoption_workbook,
@@ -83,7 +83,7 @@ class AgencyWorkbookApi(WorkbookApi):
         agency = Agency.objects.filter(code=code.upper()).first()
         if agency is None or not (roles.reads_everything or roles.coordinates(agency.pk)):
             raise NotFound("No such agency within your reach.")
-        year = year_param(request)
+        year = year_param(request.query_params)
         return _download(build_agency_workbook(agency, year), agency_filename(agency, year))
 
 
@@ -104,5 +104,5 @@ class AdoptionWorkbookApi(WorkbookApi):
     def get(self, request):
         if not roles_of(request.user).reads_everything:
             raise PermissionDenied("Only the workgroup downloads the adoption workbook.")
-        year = year_param(request)
+        year = year_param(request.query_params)
         return _download(build_adoption_workbook(year), adoption_filename(year))

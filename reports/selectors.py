@@ -9,7 +9,7 @@ employee.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -308,10 +308,28 @@ def figures_for(agency: Agency, params: rules.PolicyParams) -> AgencyFigures:
     )
 
 
+def total_of(figures: Iterable[AgencyFigures], *, cap: Decimal) -> AgencyFigures:
+    """The agencies' figures summed into one (the totals row of the adoption figures)."""
+    total = AgencyFigures(code="Total", name="All agencies", headcount=0, cap=cap)
+    for item in figures:
+        total.add_totals(item)
+    return total
+
+
+def adoption_figures(year: int, *, params: rules.PolicyParams) -> list[AgencyFigures]:
+    """Every agency's year, summed from its employees' lines, ordered by agency code. Two
+    queries, the employees streamed."""
+    by_id = {agency.pk: figures_for(agency, params) for agency in agencies()}
+    for row in employee_rows(year, params=params):
+        by_id[row.agency_id].add(row)
+    return list(by_id.values())
+
+
 __all__ = [
     "AgencyFigures",
     "EmployeeRow",
     "Monthly",
+    "adoption_figures",
     "agencies",
     "employee_rows",
     "figures_for",
@@ -319,4 +337,5 @@ __all__ = [
     "request_rows_of_year",
     "monthly_hours",
     "monthly_totals",
+    "total_of",
 ]

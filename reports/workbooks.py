@@ -9,7 +9,7 @@ a text cell (data type "s"), so "=HYPERLINK(...)" or "+1" arrive as that literal
 Public entry points, kept stable for other callers:
     build_agency_workbook(agency, year, *, now=None, progress=None, out=None) -> bytes
     build_adoption_workbook(year, *, now=None, progress=None, out=None) -> bytes
-    agency_filename(agency, year), adoption_filename(year), XLSX_CONTENT_TYPE
+    agency_filename(agency, year), adoption_filename(year)
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from policy.selectors import policy_params
 from . import selectors
 from .selectors import AgencyFigures, EmployeeRow, Monthly
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PACIFIC = ZoneInfo("America/Los_Angeles")
 
 # Cell kinds and their number formats.
@@ -783,9 +782,7 @@ def build_adoption_workbook(
         _step(progress, done, total, agency.code)
 
     figures = [by_id[agency.pk] for agency in agencies]
-    totals = AgencyFigures(code="", name="", headcount=0, cap=params.cap_hours)
-    for item in figures:
-        totals.add_totals(item)
+    totals = selectors.total_of(figures, cap=params.cap_hours)
     empty = not any(item.has_data for item in figures)
     note = generated + (_no_data_note(year) if empty else "")
 

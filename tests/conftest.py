@@ -1,6 +1,11 @@
-"""Shared fixtures: two agencies with pilots, and a person in every role.
+"""Shared fixtures: a pinned "today", two agencies with pilots, and a person in every role.
 
 DOT is "our" agency; DPH is the other agency, used for outsiders.
+
+"Today" is pinned for every test to TODAY, the middle of a fixed year, so that a test can log
+hours in the past and request leave ahead whatever the real date is. The program reads the
+date only through policy.dates.today(). A module can override the `today` fixture to run its
+tests on another date (tests/test_edge_dates.py runs key tests on January 1 and December 31).
 """
 
 from __future__ import annotations
@@ -9,11 +14,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from rest_framework.test import APIClient
 
 from agencies.models import Role
 from hours import services
+from policy import dates
 
 from .factories import (
     AgencyFactory,
@@ -25,10 +30,18 @@ from .factories import (
     UserFactory,
 )
 
+TODAY = dt.date(2026, 7, 1)
 
-@pytest.fixture
-def today() -> dt.date:
-    return timezone.localdate()
+
+def pin_today(monkeypatch, day: dt.date) -> dt.date:
+    monkeypatch.setattr(dates, "today", lambda: day)
+    return day
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch) -> dt.date:
+    """The pinned California today: July 1, 2026."""
+    return pin_today(monkeypatch, TODAY)
 
 
 @pytest.fixture

@@ -5,16 +5,16 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from agencies.models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
 from hours.models import LeaveRequest, PersonalHours
+from policy import dates
 
 PASSWORD = "correct horse battery staple"
 
 
 def this_year() -> int:
-    return timezone.localdate().year
+    return dates.today().year
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -47,7 +47,7 @@ def next_step(
             f"{not_enrolled} Mentoring hours count once you are on your agency's pilot roster; "
             "ask your pilot coordinator."
         )
-    committed = figures.paid_approved + figures.paid_pending
+    committed = figures.committed
     if committed >= figures.cap:
         return (
             f"You have reached the {figures.year} limit of {_hours(figures.cap, 'paid')} "
@@ -67,8 +67,14 @@ def next_step(
             f"Each paid hour after that needs one more verified personal hour first "
             f"({_hours(left, 'paid')} left in {figures.year})."
         )
-    # The match (rules.check_match): verified personal hours cover all paid leave.
-    unlocked = min((verified + awaiting) / params.match_ratio - committed, left)
+    # What the hours awaiting verification would unlock once verified: the same rule as
+    # paid_available, counting them as verified.
+    unlocked = rules.paid_available(
+        paid_approved=figures.paid_approved,
+        paid_pending=figures.paid_pending,
+        personal_verified=verified + awaiting,
+        params=params,
+    )
     if awaiting > 0 and unlocked > 0:
         return (
             f"{yours}. Your {_hours(awaiting, 'personal')} awaiting verification will let you "
@@ -148,7 +154,7 @@ class Bar:
 
 def year_bars(figures: BalanceFigures, *, params: rules.PolicyParams) -> list[Bar]:
     hours = rules.hours_text
-    committed = figures.paid_approved + figures.paid_pending
+    committed = figures.committed
     paid = Bar(
         label="Paid mentoring leave",
         text=(
@@ -160,9 +166,9 @@ def year_bars(figures: BalanceFigures, *, params: rules.PolicyParams) -> list[Ba
         value=committed,
         whole=figures.cap,
     )
-    needed = committed * params.match_ratio
+    needed = rules.personal_needed(paid=committed, params=params)
     logged = figures.personal_verified + figures.personal_awaiting_verification
-    whole = max(figures.cap * params.match_ratio, logged, needed)
+    whole = max(rules.personal_needed(paid=figures.cap, params=params), logged, needed)
     personal = Bar(
         label="Personal mentoring (matches paid leave hour for hour)",
         text=(

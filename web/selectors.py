@@ -149,22 +149,13 @@ def adoption(*, year: int) -> Adoption:
     """Per agency: the adoption workbook's own figures (reports.selectors, over the balances
     API's employees_with_year), and every agency's hours by month. Five queries."""
     params = policy_params(year)
-    rows = {
-        agency.pk: report_selectors.figures_for(agency, params)
-        for agency in report_selectors.agencies()
-    }
-    for row in report_selectors.employee_rows(year, params=params):
-        rows[row.agency_id].add(row)
-    totals = report_selectors.AgencyFigures(
-        code="Total", name="All agencies", headcount=0, cap=params.cap_hours
-    )
-    for figures in rows.values():
-        totals.add_totals(figures)
+    rows = report_selectors.adoption_figures(year, params=params)
+    totals = report_selectors.total_of(rows, cap=params.cap_hours)
     monthly = report_selectors.monthly_totals(year)
     months = [
         {"month": m, "paid": monthly.paid[m], "personal": monthly.personal[m]} for m in range(1, 13)
     ]
-    return Adoption(year=year, rows=list(rows.values()), totals=totals, months=months)
+    return Adoption(year=year, rows=rows, totals=totals, months=months)
 
 
 # --- The same entry sent twice ------------------------------------------------------------------

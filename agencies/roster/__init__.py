@@ -16,7 +16,7 @@ and the template) stands apart.
 
 from __future__ import annotations
 
-from .columns import COLUMN_NAMES, CSV_TYPE, EXAMPLE_ROW, XLSX_TYPE
+from .columns import COLUMN_NAMES, CSV_TYPE, EXAMPLE_ROW, XLSX_CONTENT_TYPE
 from .dates import parse_date
 from .export import export_roster, roster_template
 from .importer import import_roster
@@ -27,7 +27,7 @@ __all__ = [
     "COLUMN_NAMES",
     "CSV_TYPE",
     "EXAMPLE_ROW",
-    "XLSX_TYPE",
+    "XLSX_CONTENT_TYPE",
     "ImportResult",
     "RosterError",
     "RosterFileError",

@@ -34,11 +34,10 @@ class Line:
     employee_new: bool = False
     employee_changes: dict[str, list[str]] = field(default_factory=dict)
 
-    def __getattr__(self, name: str):
-        try:
-            return self.__dict__["values"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def fail(self, errors: list[RosterError], column: str, message: str, code: str = "invalid"):
+        """Mark the line as failed and add the error about one of its columns to `errors`."""
+        self.failed = True
+        errors.append(RosterError(self.row, column, message, code))
 
 
 def _header(cells: list[Cell]) -> tuple[list[str | None], list[RosterError]]:

@@ -12,7 +12,9 @@ from policy import rules
 
 User = get_user_model()
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+User = get_user_model()
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv"
 
 # A roster is one agency's: 20,000 rows is far above the largest pilot and keeps one import
@@ -41,8 +43,9 @@ class Column:
 def _bargaining_units() -> str:
     units = [code for code, _ in Employee.BARGAINING_UNIT_CHOICES]
     return (
-        f"{', '.join(units)}. CalHR's R01, BU 01 and 01 are read as 1. Units 6, 8 and 18 "
-        "are not covered by mentoring leave, so their employees cannot be enrolled."
+        f"{', '.join(units)}. CalHR's R01, BU 01 and 01 are read as 1. "
+        f"{rules.UNCOVERED_TEXT.capitalize()} are not covered by mentoring leave, so their "
+        "employees cannot be enrolled."
     )
 
 

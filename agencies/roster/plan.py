@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models.functions import Lower
 
 from agencies import services
-from agencies.models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
+from agencies.models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
 from ledger.models import LedgerEntry
 from policy import rules
 from policy.errors import NotAllowed
@@ -52,7 +52,9 @@ def plan_import(
     own_pilots = _by_name(p for p in pilots if p.agency_id == agency.pk)
     other_pilots = _by_name(p for p in pilots if p.agency_id != agency.pk)
 
-    numbers = [line.employee_number for line in lines if "employee_number" not in line.bad]
+    numbers = [
+        line.values["employee_number"] for line in lines if "employee_number" not in line.bad
+    ]
     on_file = {
         employee.employee_number: employee
         for employee in Employee.objects.filter(employee_number__in=numbers).select_related(
@@ -60,11 +62,7 @@ def plan_import(
         )
     }
     # Accounts whose email only an administrator changes (services.check_may_change).
-    privileged = {e.user_id for e in on_file.values() if e.user.is_superuser} | set(
-        Role.objects.filter(user_id__in=[e.user_id for e in on_file.values()]).values_list(
-            "user_id", flat=True
-        )
-    )
+    privileged = services.privileged_user_ids(e.user_id for e in on_file.values())
     # A number lost its leading zeros when a spreadsheet program saved the file (000123 became
     # 123): the person is already on file under the full number, with the same name and email.
     new_emails = {
@@ -94,16 +92,19 @@ def plan_import(
         )
     }
     years = {
-        line.commitment_starts_on.year for line in lines if "commitment_starts_on" not in line.bad
+        line.values["commitment_starts_on"].year
+        for line in lines
+        if "commitment_starts_on" not in line.bad
     }
     params = policy_params_by_year(years)
 
     first_row: dict[str, int] = {}
     for line in lines:
-        fail = _failer(line, errors)
-        number = None if "employee_number" in line.bad else line.employee_number
+        line.failed = bool(line.bad)
+        number = None if "employee_number" in line.bad else line.values["employee_number"]
         if number in first_row:
-            fail(
+            line.fail(
+                errors,
                 "employee_number",
                 f"Employee number {number} is also on row {first_row[number]}; "
                 "list each employee once.",
@@ -115,29 +116,32 @@ def plan_import(
 
         pilot = organization = None
         if "pilot" not in line.bad:
-            key = line.pilot.casefold()
+            key = line.values["pilot"].casefold()
             pilot = own_pilots.get(key) or other_pilots.get(key)
             if pilot is None:
                 names = sorted(p.name for p in own_pilots.values())
-                fail(
+                line.fail(
+                    errors,
                     "pilot",
-                    f"{agency.code} has no pilot named {line.pilot!r}."
+                    f"{agency.code} has no pilot named {line.values['pilot']!r}."
                     + (f" Its pilots: {', '.join(names)}." if names else ""),
                     "unknown_pilot",
                 )
         if "organization" not in line.bad:
-            organization = by_organization.get(line.organization.casefold())
+            named = line.values["organization"]
+            organization = by_organization.get(named.casefold())
             if organization is None:
-                fail(
+                line.fail(
+                    errors,
                     "organization",
-                    f"No mentoring organization is named {line.organization!r}; use a name "
+                    f"No mentoring organization is named {named!r}; use a name "
                     "from the Notes sheet of the roster template.",
                     "unknown_organization",
                 )
 
-        if _refuse_lost_zeros(line, on_file, same_person, fail):
+        if _refuse_lost_zeros(line, on_file, same_person, errors):
             continue
-        employee = _plan_employee(agency, line, on_file, usernames_taken, fail)
+        employee = _plan_employee(agency, line, on_file, usernames_taken, errors)
         if employee is None or line.failed or pilot is None or organization is None:
             continue
         if not line.employee_new:
@@ -151,13 +155,13 @@ def plan_import(
                     privileged=employee.user_id in privileged,
                 )
             except NotAllowed as refusal:
-                fail("employee_number", str(refusal), "not_allowed")
+                line.fail(errors, "employee_number", str(refusal), "not_allowed")
                 continue
-        _plan_enrollment(plan, line, employee, pilot, organization, roster, params, fail)
+        _plan_enrollment(plan, line, employee, pilot, organization, roster, params, errors)
     return plan
 
 
-def _refuse_lost_zeros(line: Line, on_file, same_person, fail) -> bool:
+def _refuse_lost_zeros(line: Line, on_file, same_person, errors) -> bool:
     """Refuse a new employee number for a person already on file under another number."""
     if any(name in line.bad for name in ("employee_number", "email", "first_name", "last_name")):
         return False
@@ -169,7 +173,8 @@ def _refuse_lost_zeros(line: Line, on_file, same_person, fail) -> bool:
         if (user.first_name.casefold(), user.last_name.casefold()) != names:
             continue
         zeros = existing.employee_number.lstrip("0") == line.employee_number.lstrip("0")
-        fail(
+        line.fail(
+            errors,
             "employee_number",
             f"{line.first_name} {line.last_name} ({line.email}) is already on file as employee "
             f"{existing.employee_number}, not {line.employee_number}. "
@@ -196,9 +201,9 @@ def _check_may_change(
         enrollment,
         {
             "organization_id": organization.pk,
-            "commitment_starts_on": line.commitment_starts_on,
-            "commitment_ends_on": line.commitment_ends_on,
-            "status": line.status or enrollment.status,
+            "commitment_starts_on": line.values["commitment_starts_on"],
+            "commitment_ends_on": line.values["commitment_ends_on"],
+            "status": line.values["status"] or enrollment.status,
         },
     )
     if line.employee_changes or enrollment_changes:
@@ -207,24 +212,15 @@ def _check_may_change(
         )
 
 
-def _failer(line: Line, errors: list[RosterError]):
-    line.failed = bool(line.bad)
-
-    def fail(column: str, message: str, code: str = "invalid") -> None:
-        line.failed = True
-        errors.append(RosterError(line.row, column, message, code))
-
-    return fail
-
-
-def _plan_employee(agency, line, on_file, usernames_taken, fail) -> Employee | None:
+def _plan_employee(agency, line, on_file, usernames_taken, errors) -> Employee | None:
     if any(name in line.bad for name in ("employee_number", *EMPLOYEE_FIELDS, *USER_FIELDS)):
         return None
-    number = line.employee_number
+    number = line.values["employee_number"]
     employee = on_file.get(number)
     if employee is None:
         if number in usernames_taken:
-            fail(
+            line.fail(
+                errors,
                 "employee_number",
                 f"The username {number!r} is already taken, so an account for employee "
                 f"{number} cannot be made.",
@@ -247,7 +243,8 @@ def _plan_employee(agency, line, on_file, usernames_taken, fail) -> Employee | N
         line.employee_new = True
         return employee
     if employee.agency_id != agency.pk:
-        fail(
+        line.fail(
+            errors,
             "employee_number",
             f"Employee number {number} is already on file for another agency; an import "
             f"adds or changes {agency.code} employees only.",
@@ -268,24 +265,25 @@ def _plan_employee(agency, line, on_file, usernames_taken, fail) -> Employee | N
     return employee
 
 
-def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, fail) -> None:
+def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, errors) -> None:
     enrollment = None if line.employee_new else roster.get((employee.pk, pilot.pk))
-    status = line.status or (enrollment.status if enrollment else Enrollment.Status.ACTIVE)
-    # As in enrollment_create (every new line) and enrollment_update (a line that stays or
-    # becomes active): the same rules, from the same function.
-    if enrollment is None or status == Enrollment.Status.ACTIVE:
-        try:
-            services.check_enrollment(
-                employee=employee,
-                pilot=pilot,
-                organization=organization,
-                commitment_starts_on=line.commitment_starts_on,
-                commitment_ends_on=line.commitment_ends_on,
-                params=params[line.commitment_starts_on.year],
-            )
-        except rules.PolicyViolation as violation:
-            fail(_column_of(violation, employee), violation.detail, violation.code)
-            return
+    status = line.values["status"] or (
+        enrollment.status if enrollment else Enrollment.Status.ACTIVE
+    )
+    try:
+        services.check_roster_line(
+            new=enrollment is None,
+            status=status,
+            employee=employee,
+            pilot=pilot,
+            organization=organization,
+            commitment_starts_on=line.values["commitment_starts_on"],
+            commitment_ends_on=line.values["commitment_ends_on"],
+            params=params[line.values["commitment_starts_on"].year],
+        )
+    except rules.PolicyViolation as violation:
+        line.fail(errors, _column_of(violation, employee), violation.detail, violation.code)
+        return
 
     change = RowChange(
         row=line.row,
@@ -320,8 +318,8 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
 
     fields = {
         "organization": organization,
-        "commitment_starts_on": line.commitment_starts_on,
-        "commitment_ends_on": line.commitment_ends_on,
+        "commitment_starts_on": line.values["commitment_starts_on"],
+        "commitment_ends_on": line.values["commitment_ends_on"],
         "status": status,
     }
     if enrollment is None:

@@ -12,6 +12,13 @@ The parts: years (the lock, the balance deltas, who may act), personal_hours, le
 
 from __future__ import annotations
 
+from .bulk import (
+    BULK_APPROVE_LIMIT,
+    MAX_ID,
+    BulkApproval,
+    check_may_bulk_approve,
+    leave_requests_approve_ids,
+)
 from .leave_requests import (
     BulkResult,
     leave_request_approve,
@@ -22,10 +29,16 @@ from .leave_requests import (
     leave_requests_bulk_approve,
 )
 from .personal_hours import personal_hours_log, personal_hours_reject, personal_hours_verify
-from .years import check_may_cancel, check_may_decide
+from .years import check_cancellable, check_may_cancel, check_may_decide, is_cancellable
 
 __all__ = [
+    "BULK_APPROVE_LIMIT",
+    "MAX_ID",
+    "BulkApproval",
     "BulkResult",
+    "check_may_bulk_approve",
+    "leave_requests_approve_ids",
+    "check_cancellable",
     "check_may_cancel",
     "check_may_decide",
     "leave_request_approve",
@@ -33,6 +46,7 @@ __all__ = [
     "leave_request_create",
     "leave_request_deny",
     "leave_request_reverse",
+    "is_cancellable",
     "leave_requests_bulk_approve",
     "personal_hours_log",
     "personal_hours_reject",

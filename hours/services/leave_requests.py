@@ -15,10 +15,10 @@ from hours.models import Balance, LeaveRequest
 from ledger.models import LedgerEntry
 from policy import dates, rules
 from policy.errors import NotAllowed, StateConflict
-from policy.selectors import policy_params
 
 from .years import (
     check_can_log,
+    check_cancellable,
     check_may_cancel,
     check_may_decide,
     check_mentoring_allowed,
@@ -40,22 +40,25 @@ def _check_paid_leave(
     balance: Balance,
     committed: Decimal,
     today: dt.date,
-    exclude_leave_id: int | None = None,
+    facts: selectors.DayFacts,
+    at_approval: bool = False,
 ) -> None:
-    """Every rule of a paid-leave request; called when it is made and again when approved."""
-    params = policy_params(on.year)
+    """Every rule of a paid-leave request; called when it is made and again when approved
+    (when the request is set aside from the day's hours and from what is committed)."""
+    params = facts.params
     rules.check_increment(hours=hours, params=params)
     rules.check_leave_date(on=on, today=today)
     check_mentoring_allowed(
-        employee=employee, organization=organization, on=on, activity=activity, params=params
-    )
-    paid, personal = selectors.hours_on_date(
-        employee_id=employee.pk, on=on, exclude_leave_id=exclude_leave_id
+        employee=employee, organization=organization, on=on, activity=activity, facts=facts
     )
     rules.check_daily_limits(
-        on=on, hours=hours, paid=True, paid_that_day=paid, personal_that_day=personal, params=params
+        on=on,
+        hours=hours,
+        paid=True,
+        paid_that_day=facts.paid_that_day,
+        personal_that_day=facts.personal_that_day,
+        params=params,
     )
-    at_approval = exclude_leave_id is not None  # the request being approved is set aside
     rules.check_annual_cap(
         year=on.year, hours=hours, committed=committed, params=params, at_approval=at_approval
     )
@@ -93,6 +96,7 @@ def leave_request_create(
             balance=balance,
             committed=balance.paid_approved + balance.paid_pending,
             today=today,
+            facts=selectors.day_facts(employee_id=employee.pk, on=date),
         )
         request = LeaveRequest.objects.create(
             employee=employee,
@@ -143,7 +147,8 @@ def leave_request_approve(
     employee = request.employee
     check_may_decide(employee=employee, by=by, action="approve")
     with transaction.atomic():
-        balance, request = _locked_request(request)
+        balance = lock_year(employee_id=request.employee_id, year=request.date.year)
+        request, facts = selectors.leave_request_with_facts(request)
         _require_status(request, LeaveRequest.Status.PENDING, action="approved")
         _check_paid_leave(
             employee=request.employee,
@@ -154,7 +159,8 @@ def leave_request_approve(
             balance=balance,
             committed=balance.paid_approved,
             today=today,
-            exclude_leave_id=request.pk,
+            facts=facts,
+            at_approval=True,
         )
         request.status = LeaveRequest.Status.APPROVED
         request.approver = by
@@ -227,15 +233,8 @@ def leave_request_cancel(
     check_may_cancel(request=request, by=by)
     with transaction.atomic():
         balance, request = _locked_request(request)
-        _require_status(
-            request, LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED, action="cancelled"
-        )
+        check_cancellable(request, today=today)
         was_approved = request.status == LeaveRequest.Status.APPROVED
-        if was_approved and request.date <= today:
-            raise StateConflict(
-                "Approved leave can be cancelled only before its date; after that, ask your "
-                "coordinator to reverse it."
-            )
         request.status = LeaveRequest.Status.CANCELLED
         request.reason = reason.strip()
         request.save()

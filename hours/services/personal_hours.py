@@ -15,7 +15,6 @@ from hours.models import Balance, PersonalHours
 from ledger.models import LedgerEntry
 from policy import dates, rules
 from policy.errors import StateConflict
-from policy.selectors import policy_params
 
 from .years import (
     check_can_log,
@@ -42,24 +41,23 @@ def personal_hours_log(
     today: dt.date | None = None,
 ) -> PersonalHours:
     today = today or dates.today()
-    params = policy_params(date.year)
     check_can_log(employee=employee, by=by)
-    rules.check_personal_source(source=source)
-    rules.check_increment(hours=hours, params=params)
-    rules.check_personal_date(on=date, today=today)
-    check_mentoring_allowed(
-        employee=employee, organization=organization, on=date, activity=activity, params=params
-    )
     with transaction.atomic():
         balance = lock_year(employee_id=employee.pk, year=date.year)
-        paid, personal = selectors.hours_on_date(employee_id=employee.pk, on=date)
+        facts = selectors.day_facts(employee_id=employee.pk, on=date)
+        rules.check_personal_source(source=source)
+        rules.check_increment(hours=hours, params=facts.params)
+        rules.check_personal_date(on=date, today=today)
+        check_mentoring_allowed(
+            employee=employee, organization=organization, on=date, activity=activity, facts=facts
+        )
         rules.check_daily_limits(
             on=date,
             hours=hours,
             paid=False,
-            paid_that_day=paid,
-            personal_that_day=personal,
-            params=params,
+            paid_that_day=facts.paid_that_day,
+            personal_that_day=facts.personal_that_day,
+            params=facts.params,
         )
         entry = PersonalHours.objects.create(
             employee=employee,
@@ -107,14 +105,7 @@ def personal_hours_verify(
         )
     today = today or dates.today()
     verified_on = verified_on or today
-    # The organization confirms mentoring that happened: not before it, and not ahead of today.
-    if not entry.date <= verified_on <= today:
-        raise ValidationError(
-            {
-                "verified_on": f"The verification date must be between the mentoring date "
-                f"({entry.date:%B %-d, %Y}) and today ({today:%B %-d, %Y})."
-            }
-        )
+    rules.check_verification_date(on=entry.date, verified_on=verified_on, today=today)
     with transaction.atomic():
         balance, entry = _locked_personal(entry)
         if entry.status != PersonalHours.Status.LOGGED:

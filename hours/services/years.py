@@ -14,7 +14,7 @@ from hours.models import Balance, LeaveRequest
 from ledger import services as ledger
 from notifications.services import message_queue
 from policy import rules
-from policy.errors import NotAllowed
+from policy.errors import NotAllowed, StateConflict
 
 ZERO = Decimal("0")
 
@@ -73,6 +73,30 @@ def check_may_cancel(*, request: LeaveRequest, by) -> None:
         raise NotAllowed("Only the employee who made a request can cancel it.")
 
 
+def check_cancellable(request: LeaveRequest, *, today: dt.date) -> None:
+    """A pending request can be cancelled, and approved leave before its date; after that only
+    a coordinator reverses it. The service checks this under the lock; the page asks it too, to
+    offer Cancel only where it works."""
+    cancellable = (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED)
+    if request.status not in cancellable:
+        raise StateConflict(
+            f"This request is {request.get_status_display().lower()}, so it cannot be cancelled."
+        )
+    if request.status == LeaveRequest.Status.APPROVED and request.date <= today:
+        raise StateConflict(
+            "Approved leave can be cancelled only before its date; after that, ask your "
+            "coordinator to reverse it."
+        )
+
+
+def is_cancellable(request: LeaveRequest, *, today: dt.date) -> bool:
+    try:
+        check_cancellable(request, today=today)
+    except StateConflict:
+        return False
+    return True
+
+
 def check_may_decide(*, employee: Employee, by, action: str) -> None:
     """A coordinator of the employee's agency (or an administrator), and not the employee."""
     if not roles_of(by).coordinates(employee.agency_id):
@@ -86,7 +110,7 @@ def check_mentoring_allowed(
     organization: MentoringOrganization,
     on: dt.date,
     activity: str,
-    params: rules.PolicyParams,
+    facts: selectors.DayFacts,
 ) -> None:
     """The rules shared by personal hours and paid leave, in the order a person fixes them."""
     rules.check_eligible(bargaining_unit=employee.bargaining_unit, appointment=employee.appointment)
@@ -94,9 +118,7 @@ def check_mentoring_allowed(
     rules.check_organization_qualified(
         name=organization.name, meets_quality_standards=organization.meets_quality_standards
     )
-    rules.check_enrolled_on(
-        on=on, enrollments=selectors.enrollment_facts(employee_id=employee.pk), params=params
-    )
+    rules.check_enrolled_on(on=on, enrollments=facts.enrollments, params=facts.params)
 
 
 def notify(

@@ -41,10 +41,24 @@ def errors_of(response) -> str:
 
 
 @pytest.mark.parametrize(
-    "model", ["agency", "mentoringorganization", "pilot", "employee", "enrollment", "role"]
+    ("model", "query", "found"),
+    [
+        ("agency", "Transportation", 1),
+        ("mentoringorganization", "Friends", 1),
+        ("pilot", "DOT", 1),
+        ("employee", "dot.employee", 1),
+        ("enrollment", "Friends", 2),  # the employee's line and the coordinator's
+        ("role", "dot.coordinator", 1),
+    ],
 )
-def test_every_model_is_listed_searchable_and_addable(admin_client, employee, coordinator, model):
-    assert admin_client.get(f"{ADMIN}/{model}/", {"q": "DOT"}).status_code == 200
+def test_every_model_is_listed_searchable_and_addable(
+    admin_client, employee, coordinator, model, query, found
+):
+    listing = admin_client.get(f"{ADMIN}/{model}/", {"q": query})
+    assert listing.status_code == 200
+    assert listing.context["cl"].result_count == found
+    nothing = admin_client.get(f"{ADMIN}/{model}/", {"q": "no such thing"})
+    assert nothing.context["cl"].result_count == 0
     assert admin_client.get(f"{ADMIN}/{model}/add/").status_code == 200
 
 

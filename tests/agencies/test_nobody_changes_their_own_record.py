@@ -76,6 +76,11 @@ def test_a_coordinator_still_changes_an_ordinary_employees_email(coordinator, em
         f"/api/v1/employees/{employee.pk}/", {"email": "moved@example.ca.gov"}
     )
     assert response.status_code == 200
+    employee.user.refresh_from_db()
+    assert employee.user.email == "moved@example.ca.gov"
+    entry = LedgerEntry.objects.get(kind=LedgerEntry.Kind.EMPLOYEE_UPDATED, employee=employee)
+    assert entry.actor == coordinator
+    assert entry.data == {"email": ["dot.employee@example.ca.gov", "moved@example.ca.gov"]}
 
 
 def _own_row(coordinator, **overrides):

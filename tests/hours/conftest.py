@@ -1,9 +1,5 @@
-"""Fixtures for the hours tests: a pinned California "today", shortcuts through the services,
-and a snapshot of everything the services write (to prove an error wrote nothing).
-
-"Today" is pinned to July 1 of the current year for every test here, so that a test can log
-more than one day's worth of personal hours in the past and request leave ahead, whatever the
-real date is. The services read the date only through policy.dates.today().
+"""Fixtures for the hours tests: shortcuts through the services, and a snapshot of everything
+the services write (to prove an error wrote nothing). "Today" is pinned by tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -17,17 +13,8 @@ from django.contrib.auth import get_user_model
 from hours import services
 from hours.models import Balance, LeaveRequest, PersonalHours
 from ledger.models import LedgerEntry
-from policy import dates
 
 API = "/api/v1"
-
-
-@pytest.fixture(autouse=True)
-def today(monkeypatch) -> dt.date:
-    """Overrides the shared `today` (and so `day(n)`): July 1 of this year."""
-    pinned = dt.date(dt.date.today().year, 7, 1)
-    monkeypatch.setattr(dates, "today", lambda: pinned)
-    return pinned
 
 
 @pytest.fixture

@@ -56,12 +56,21 @@ def test_coordinator_approves_a_pending_request(client_for, coordinator, employe
     assert (ledger.d_paid_pending, ledger.d_paid_approved) == (-4, 4)
 
 
+def _approved_by(leave, user) -> None:
+    leave.refresh_from_db()
+    assert (leave.status, leave.approver, leave.reason) == (LeaveRequest.Status.APPROVED, user, "")
+    ledger = LedgerEntry.objects.get(kind=LedgerEntry.Kind.LEAVE_APPROVED, subject_id=leave.pk)
+    assert (ledger.actor, ledger.d_paid_pending, ledger.d_paid_approved) == (user, -4, 4)
+
+
 def test_an_empty_body_is_enough_to_approve(client_for, coordinator, pending):
     assert client_for(coordinator).post(approve_url(pending)).status_code == 200
+    _approved_by(pending, coordinator)
 
 
 def test_admin_may_approve(client_for, admin_user, pending):
     assert client_for(admin_user).post(approve_url(pending)).status_code == 200
+    _approved_by(pending, admin_user)
 
 
 def test_employee_cannot_approve_their_own_request(client_for, employee, pending, snapshot):

@@ -49,6 +49,11 @@ def test_a_pending_request_for_a_past_date_can_be_cancelled(
 ):
     leave = request_leave(matched, 4, date=day(3))
     assert client_for(matched.user).post(cancel_url(leave)).status_code == 200
+    leave.refresh_from_db()
+    assert leave.status == LeaveRequest.Status.CANCELLED
+    assert balance_of(matched, day(3).year).paid_pending == 0
+    ledger = LedgerEntry.objects.get(kind=LedgerEntry.Kind.LEAVE_CANCELLED)
+    assert ledger.d_paid_pending == -4 and ledger.data == {"was_approved": False}
 
 
 def test_approved_leave_can_be_cancelled_before_its_date(

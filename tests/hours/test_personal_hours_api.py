@@ -98,10 +98,16 @@ def test_a_user_without_an_employee_profile_cannot_log_hours(
     assert snapshot() == before
 
 
-def test_anonymous_cannot_log_or_read(client_for, employee, org, day):
+def test_anonymous_cannot_log_or_read(client_for, employee, org, day, log_hours, snapshot):
+    log_hours(employee, 2)
+    before = snapshot()
     client = client_for(None)
-    assert client.post(URL, body(org, day(1)), format="json").status_code in (401, 403)
-    assert client.get(URL).status_code in (401, 403)
+    logged = client.post(URL, body(org, day(1)), format="json")
+    assert logged.status_code == 401
+    assert snapshot() == before
+    listed = client.get(URL)
+    assert listed.status_code == 401
+    assert "results" not in listed.json()
 
 
 # --- Every rule a personal entry can break ------------------------------------------------------

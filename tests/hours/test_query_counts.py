@@ -1,14 +1,18 @@
-"""Every list answers in the same number of SQL queries with 1 row and with 50 (no N+1)."""
+"""Every list answers in the same number of SQL queries with 1 row and with 50 (no N+1), and
+the busiest writes (approving leave, logging hours) in a fixed, small number."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from hours.models import Balance
+from accounts.services import token_create
+from hours.models import Balance, LeaveRequest, PersonalHours
 from ledger.models import LedgerEntry
 from tests.factories import (
     EmployeeFactory,
@@ -88,3 +92,58 @@ def test_list_query_count_does_not_grow_with_rows(
     assert with_fifty == with_one, f"{kind}: {with_one} queries with 1 row, {with_fifty} with 50"
     with django_assert_num_queries(with_one):
         client_for(fresh(user)).get(url, params)
+
+
+# The writes, counted as `manage.py bench` counts them: a token, as API clients send one, and a
+# real transaction. Approving: the token with the user's roles, the request within reach, BEGIN,
+# the year's lock, the request again with the facts of its date, the request, the balance and
+# the ledger entry written, COMMIT. Logging: the token with the user's roles, the organization,
+# BEGIN, the lock, the facts, the hours, the balance and the ledger entry, COMMIT.
+WRITES = {"approve": 9, "log": 9}
+
+
+def _counted_post(path: str, body: dict, *, user) -> tuple[int, list[str]]:
+    key, _ = token_create(user=user)
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().post(
+            path,
+            json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Token {key}",
+        )
+    return response.status_code, [query["sql"] for query in queries.captured_queries]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approving_reads_the_token_and_roles_the_request_the_lock_the_facts_and_writes(
+    employee, coordinator, verified, request_leave
+):
+    verified(employee, 8)
+    leave = request_leave(employee, 2, 3)
+
+    status, queries = _counted_post(
+        f"{API}/leave-requests/{leave.pk}/approve/", {}, user=coordinator
+    )
+
+    assert status == 200
+    assert LeaveRequest.objects.get(pk=leave.pk).status == LeaveRequest.Status.APPROVED
+    assert len(queries) == WRITES["approve"], "\n".join(queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_logging_hours_reads_the_token_and_roles_the_lock_the_facts_and_writes(
+    employee, org, day, log_hours
+):
+    log_hours(employee, 2)  # the year's balance exists, as it does after the first entry
+    body = {"date": day(1).isoformat(), "hours": "1.00", "source": "non_working_time"}
+
+    status, queries = _counted_post(
+        f"{API}/personal-hours/", {**body, "organization": org.pk}, user=employee.user
+    )
+
+    assert status == 201
+    assert list(PersonalHours.objects.order_by("date").values_list("date", "hours")) == [
+        (day(0), Decimal("2.00")),
+        (day(1), Decimal("1.00")),
+    ]
+    assert len(queries) == WRITES["log"], "\n".join(queries)

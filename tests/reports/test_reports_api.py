@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reports.workbooks import XLSX_CONTENT_TYPE
+from agencies.roster import XLSX_CONTENT_TYPE
 
 
 def agency_url(code: str) -> str:

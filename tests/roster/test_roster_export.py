@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from agencies.models import Enrollment
-from agencies.roster import COLUMN_NAMES, EXAMPLE_ROW, XLSX_TYPE
+from agencies.roster import COLUMN_NAMES, EXAMPLE_ROW, XLSX_CONTENT_TYPE
 
 from .conftest import EXPORT_URL, TEMPLATE_URL, make_row, roster_file, roster_state, upload
 
@@ -26,7 +26,7 @@ def test_template_has_a_header_an_example_row_and_notes(roster_world, client_for
     response = client_for(roster_world).get(TEMPLATE_URL)
 
     assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert "roster-template.xlsx" in response["Content-Disposition"]
     workbook = workbook_of(response)
     assert workbook.sheetnames == ["Roster", "Notes"]
@@ -77,7 +77,7 @@ def test_export_lists_the_agencys_roster_with_real_dates(
     response = client_for(roster_world).get(EXPORT_URL)
 
     assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert 'filename="roster-DOT-' in response["Content-Disposition"]
     sheet = workbook_of(response)["Roster"]
     rows = list(sheet.iter_rows(values_only=True))

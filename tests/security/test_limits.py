@@ -97,6 +97,13 @@ def test_page_size_is_capped_at_200(world):
 
 
 def test_a_page_size_that_is_not_a_number_falls_back_to_the_default(world):
+    MentoringOrganization.objects.bulk_create(
+        MentoringOrganization(name=f"Organization {n:03}") for n in range(60)
+    )
+
     response = _client(world, "employee").get("/api/v1/organizations/?page_size=lots")
 
     assert response.status_code == 200
+    assert response.json()["count"] == MentoringOrganization.objects.count()
+    assert len(response.json()["results"]) == 50  # PAGE_SIZE
+    assert response.json()["next"] is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -236,3 +237,33 @@ def test_a_withdrawn_mentor_is_told_why_their_hours_do_not_count(employee, coord
     page = client.get("/me/").content.decode()
     assert "roster is withdrawn" in page
     assert "ask your pilot coordinator" in page
+
+
+def test_cancel_is_offered_on_pending_and_future_approved_leave_only(
+    employee, coordinator, org, today, verified_hours, web_client
+):
+    verified_hours(employee, 8)
+
+    def ask(on, *, approve: bool):
+        leave = services.leave_request_create(
+            employee=employee, by=employee.user, date=on, hours=Decimal("2"), organization=org
+        )
+        return services.leave_request_approve(request=leave, by=coordinator) if approve else leave
+
+    past = ask(today - dt.timedelta(days=3), approve=True)
+    on_the_day = ask(today, approve=True)
+    ahead = ask(today + dt.timedelta(days=3), approve=True)
+    pending = ask(today - dt.timedelta(days=1), approve=False)
+
+    response = web_client(employee.user).get("/me/")
+
+    assert response.context["cancellable"] == {ahead.pk, pending.pk}
+    text = response.content.decode()
+    for leave in (ahead, pending):
+        assert f'action="/me/leave/{leave.pk}/cancel/"' in text
+    for leave in (past, on_the_day):
+        assert f'action="/me/leave/{leave.pk}/cancel/"' not in text
+    # The page offers what the service allows: cancelling past approved leave is refused.
+    assert web_client(employee.user).post(f"/me/leave/{past.pk}/cancel/").status_code == 409
+    past.refresh_from_db()
+    assert past.status == LeaveRequest.Status.APPROVED

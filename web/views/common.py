@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -23,11 +21,11 @@ SERVICE_ERRORS = (rules.PolicyViolation, ValidationError, StateConflict)
 
 
 def agency_workbook_url(code: str, year: int) -> str:
-    return f"/api/v1/reports/agency/{code}/?year={year}"
+    return f"{reverse('report-agency-workbook', args=[code])}?year={year}"
 
 
 def adoption_workbook_url(year: int) -> str:
-    return f"/api/v1/reports/adoption/?year={year}"
+    return f"{reverse('report-adoption-workbook')}?year={year}"
 
 
 def render_page(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
@@ -61,7 +59,7 @@ def _nav(roles: Roles) -> list[tuple[str, str]]:
 def year_of(request, *, default: int) -> int | HttpResponse:
     """The ?year= of the page, checked as the API checks it (policy.params)."""
     try:
-        return year_param(SimpleNamespace(query_params=request.GET), default=default)
+        return year_param(request.GET, default=default)
     except ParamError as error:
         detail = error.detail.get("year") if isinstance(error.detail, dict) else error.detail
         message = detail if isinstance(detail, str) else " ".join(str(d) for d in detail)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounting import selectors as accounting
 from agencies.models import Employee
-from agencies.roles import employee_of, roles_of
+from agencies.roles import own_employee, roles_of
 from hours import selectors, services
 from hours.models import LeaveRequest, PersonalHours
 from policy import dates, rules
@@ -44,15 +44,6 @@ def _not_enrolled_today(employee: Employee, *, today, params) -> str | None:
     except rules.PolicyViolation as violation:
         return violation.detail
     return None
-
-
-def _own_employee(request) -> Employee:
-    employee = employee_of(request.user)
-    if employee is None:
-        raise PermissionDenied(
-            "Only a state employee with a profile can log hours or request leave."
-        )
-    return employee
 
 
 def _my_year_page(
@@ -111,12 +102,7 @@ def _my_year_page(
         "params": this_year,
         "hr_manual_url": pages.HR_MANUAL_URL,
         "leave_requests": leave,
-        "cancellable": {
-            r.pk
-            for r in leave
-            if r.status == LeaveRequest.Status.PENDING
-            or (r.status == LeaveRequest.Status.APPROVED and r.date > today)
-        },
+        "cancellable": {r.pk for r in leave if services.is_cancellable(r, today=today)},
         "years": [today.year - 1, today.year],
     }
     return render_page(request, "web/my_year.html", context, status=status)
@@ -125,7 +111,7 @@ def _my_year_page(
 @require_GET
 @login_required
 def my_year(request: HttpRequest) -> HttpResponse:
-    employee = _own_employee(request)
+    employee = own_employee(request.user)
     year = year_of(request, default=dates.today().year)
     if isinstance(year, HttpResponse):
         return year
@@ -163,7 +149,7 @@ def _sent_twice(form, model, employee: Employee, also: tuple[str, ...]) -> bool:
 @require_POST
 @login_required
 def personal_hours_log(request: HttpRequest) -> HttpResponse:
-    employee = _own_employee(request)
+    employee = own_employee(request.user)
     today = dates.today()
     form = PersonalHoursForm(request.POST, params=policy_params(today.year), today=today)
     status = 400
@@ -191,7 +177,7 @@ def personal_hours_log(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def leave_request_create(request: HttpRequest) -> HttpResponse:
-    employee = _own_employee(request)
+    employee = own_employee(request.user)
     today = dates.today()
     form = LeaveRequestForm(request.POST, params=policy_params(today.year))
     status = 400
@@ -227,7 +213,7 @@ def leave_request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     except SERVICE_ERRORS as error:
         # Shown on the page rendered now, with the API's status (409 for a state conflict).
         messages.error(request, getattr(error, "detail", str(error)))
-        employee = _own_employee(request)
+        employee = own_employee(request.user)
         return _my_year_page(request, employee, year=leave.date.year, status=status_of(error))
     messages.success(request, f"Cancelled your request for {leave.date:%B %-d, %Y}.")
     return redirect("web:my-year")

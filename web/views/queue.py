@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -230,23 +230,27 @@ def hours_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bulk_approve(request: HttpRequest) -> HttpResponse:
     """Approve the ticked requests, each on its own, and say which passed and why not."""
-    roles = roles_of(request.user)
-    require_coordinator(roles)
+    require_coordinator(roles_of(request.user))
+    refusal = f"Tick between 1 and {services.BULK_APPROVE_LIMIT} requests to approve."
     try:
         ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
     except ValueError:
-        ids = None
-    if not ids or len(ids) > 200 or min(ids) < 1:
-        return _queue_page(request, error="Tick between 1 and 200 requests to approve.", status=400)
-    queryset = web.scoped_entries(
-        LeaveRequest.objects.select_related("employee__user", "employee__agency", "organization"),
-        roles,
-    )
-    found = {leave.pk: leave for leave in queryset.filter(pk__in=ids)}
+        return _queue_page(request, error=refusal, status=400)
     confirmed = request.POST.get("count")
     if confirmed is None:
         # First the count and the list, then the approval: a tick left on a card that slid
         # into place is seen before anything is approved.
+        if not 1 <= len(ids) <= services.BULK_APPROVE_LIMIT or not all(
+            1 <= i <= services.MAX_ID for i in ids
+        ):
+            return _queue_page(request, error=refusal, status=400)
+        queryset = web.scoped_entries(
+            LeaveRequest.objects.select_related(
+                "employee__user", "employee__agency", "organization"
+            ),
+            roles_of(request.user),
+        )
+        found = {leave.pk: leave for leave in queryset.filter(pk__in=ids)}
         confirm = {"ids": ids, "count": len(ids), "rows": [found.get(i) for i in ids]}
         return _queue_page(request, confirm=confirm)
     if confirmed != str(len(ids)):
@@ -256,24 +260,12 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
             "approved. Tick the requests and approve them again.",
             status=400,
         )
-    results = {
-        result.id: result
-        for result in services.leave_requests_bulk_approve(
-            requests=[found[i] for i in ids if i in found], by=request.user
-        )
-    }
-    rows = []
-    for i in ids:
-        result = results.get(i)
-        rows.append(
-            {
-                "id": i,
-                "leave": found.get(i),
-                "approved": bool(result and result.approved),
-                "code": result.code if result else "not_found",
-                "detail": result.detail if result else "No such request within your reach.",
-            }
-        )
-    approved = sum(1 for row in rows if row["approved"])
-    bulk = {"approved": approved, "refused": len(rows) - approved, "rows": rows}
+    try:
+        outcome = services.leave_requests_approve_ids(ids=ids, by=request.user)
+    except ValidationError:
+        return _queue_page(request, error=refusal, status=400)
+    rows = [
+        {**result.as_dict(), "leave": outcome.found.get(result.id)} for result in outcome.results
+    ]
+    bulk = {"approved": outcome.approved, "refused": outcome.refused, "rows": rows}
     return _queue_page(request, bulk=bulk)

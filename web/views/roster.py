@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from agencies import roster as roster_import
@@ -77,8 +80,8 @@ def roster(request: HttpRequest) -> HttpResponse:
         "form": form,
         "result": result,
         "workbook_url": agency_workbook_url(agency.code, year),
-        "template_url": f"/api/v1/enrollments/template/?agency={agency.code}",
-        "export_url": f"/api/v1/enrollments/export/?agency={agency.code}",
+        "template_url": f"{reverse('enrollment-template')}?{urlencode({'agency': agency.code})}",
+        "export_url": f"{reverse('enrollment-export')}?{urlencode({'agency': agency.code})}",
         "year": year,
     }
     return render_page(request, "web/roster.html", context, status=status)
