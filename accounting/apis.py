@@ -59,6 +59,6 @@ class MyLeaveAccountingApi(APIView):
         employee = employee_of(request.user)
         if employee is None:
             raise PermissionDenied("Only a state employee with a profile has leave to send.")
-        year = year_param(request, default=dates.today().year)
+        year = year_param(request.query_params, default=dates.today().year)
         rows = selectors.request_statuses(employee_id=employee.pk, year=year)
         return Response({"year": year, "results": RequestStatusSerializer(rows, many=True).data})
