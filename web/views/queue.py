@@ -15,6 +15,7 @@ from hours import services
 from hours.models import LeaveRequest, PersonalHours
 from policy import dates, rules
 from policy.errors import NotAllowed
+from policy.params import MAX_ID
 from web import selectors as web
 from web.forms import (
     ReasonForm,
@@ -209,7 +210,7 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
         ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
     except ValueError:
         ids = None
-    if not ids or len(ids) > 200 or min(ids) < 1:
+    if not ids or len(ids) > 200 or min(ids) < 1 or max(ids) > MAX_ID:
         return _queue_page(request, error="Tick between 1 and 200 requests to approve.", status=400)
     queryset = web.scoped_entries(
         LeaveRequest.objects.select_related("employee__user", "employee__agency", "organization"),
