@@ -72,12 +72,17 @@ def _no_constant(name: str):
 class FormParser(parsers.FormParser):
     def parse(self, stream, media_type=None, parser_context=None):
         data = super().parse(stream, media_type, parser_context)
-        refuse_hidden_characters(dict(data.lists()))
+        refuse_hidden_characters(_plain(data))
         return data
 
 
 class MultiPartParser(parsers.MultiPartParser):
     def parse(self, stream, media_type=None, parser_context=None):
         result = super().parse(stream, media_type, parser_context)
-        refuse_hidden_characters(dict(result.data.lists()))
+        refuse_hidden_characters(_plain(result.data))
         return result
+
+
+def _plain(data) -> dict:
+    """A form's fields as a dict, a field sent once as its value (so its path is its name)."""
+    return {key: values[0] if len(values) == 1 else values for key, values in data.lists()}
