@@ -60,7 +60,9 @@ def roles_of(user) -> Roles:
 
     is_workgroup = False
     agencies: set[int] = set()
-    for kind, agency_id in Role.objects.filter(user=user).values_list("kind", "agency_id"):
+    for kind, agency_id in Role.objects.filter(user=user, active=True).values_list(
+        "kind", "agency_id"
+    ):
         if kind == Role.Kind.WORKGROUP:
             is_workgroup = True
         elif agency_id is not None:
