@@ -84,7 +84,7 @@ def role(request) -> str:
     return request.param
 
 
-def fuzz_config(role: str) -> schemathesis.Config:
+def fuzz_config(role: str, *, stateful: bool = False) -> schemathesis.Config:
     """Bounded and repeatable: a fixed seed, deterministic generation, explicit phases.
 
     Every role gets the examples and fuzzing phases (valid and invalid data). The coverage
@@ -105,7 +105,9 @@ def fuzz_config(role: str) -> schemathesis.Config:
                 "examples": {"enabled": True},
                 "coverage": {"enabled": coverage, "unexpected-methods": []},
                 "fuzzing": {"enabled": True},
-                "stateful": {"enabled": False},
+                # Enabled for the sequences test: it lets schemathesis infer the links between
+                # operations from the schema (dependency analysis).
+                "stateful": {"enabled": stateful},
             },
         }
     )
@@ -155,8 +157,8 @@ def test_api_holds_up_under_fuzzing(case, world, role):
 
 # --- The stateful phase: sequences of calls along the links between operations ---------------
 
-STATEFUL_SCENARIOS = 6
-STATEFUL_STEPS = 8
+STATEFUL_SCENARIOS = 10
+STATEFUL_STEPS = 10
 
 
 def test_api_holds_up_in_sequences_of_calls(world, role, _keep_the_test_connection):
@@ -164,7 +166,7 @@ def test_api_holds_up_in_sequences_of_calls(world, role, _keep_the_test_connecti
     an action on it) and runs bounded sequences along them as `role`, every check on every
     step: at most STATEFUL_SCENARIOS x STATEFUL_STEPS calls a role."""
     schema = schemathesis.openapi.from_wsgi(
-        "/api/v1/schema/", application, config=fuzz_config(role)
+        "/api/v1/schema/", application, config=fuzz_config(role, stateful=True)
     )
     Machine = schema.as_state_machine()
 
