@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
 
 from .models import AuthToken
 
@@ -14,3 +16,34 @@ class AuthTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class DeactivateInsteadOfDelete:
+    """For what the ledger, a past year or the history of who could do what refers to: the
+    admin never deletes it; the "Deactivate" action clears its active flag instead and writes
+    the change to the admin's history, as an edit would."""
+
+    active_field = "is_active"
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Deactivate the selected (they are kept, never deleted)")
+    def deactivate(self, request, queryset):
+        done = 0
+        for obj in queryset.filter(**{self.active_field: True}):
+            setattr(obj, self.active_field, False)
+            obj.save(update_fields=[self.active_field])
+            self.log_change(request, obj, [{"changed": {"fields": [self.active_field]}}])
+            done += 1
+        self.message_user(request, f"{done} deactivated.", messages.SUCCESS)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DeactivateInsteadOfDelete, auth_admin.UserAdmin):
+    """Django's user admin, less deleting: a person's ledger entries name them as the actor."""

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path
 
+from accounts.admin import DeactivateInsteadOfDelete
 from policy.errors import NotAllowed
 from policy.rules import PolicyViolation
 
@@ -294,8 +295,9 @@ class EnrollmentAdmin(RosterAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
-    list_display = ["user", "kind", "agency"]
-    list_filter = ["kind", "agency"]
+class RoleAdmin(DeactivateInsteadOfDelete, admin.ModelAdmin):
+    active_field = "active"
+    list_display = ["user", "kind", "agency", "active"]
+    list_filter = ["kind", "agency", "active"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "agency"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F
+from django.db.models import F, FilteredRelation, Q
 
 from accounts.authentication import ExpiringTokenAuthentication
 from accounts.models import AuthToken
@@ -19,7 +19,12 @@ class TokenWithRolesAuthentication(ExpiringTokenAuthentication):
         rows = list(
             AuthToken.objects.filter(digest=digest)
             .select_related("user__employee__agency")
-            .annotate(role_kind=F("user__roles__kind"), role_agency_id=F("user__roles__agency_id"))
+            # Only active roles count, as in roles_of().
+            .annotate(
+                active_roles=FilteredRelation("user__roles", condition=Q(user__roles__active=True)),
+                role_kind=F("active_roles__kind"),
+                role_agency_id=F("active_roles__agency_id"),
+            )
             .order_by()
         )
         if not rows:

@@ -3,6 +3,8 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Q
 
+from policy.params import MAX_ID
+
 from .models import Employee, Enrollment, Pilot
 
 
@@ -31,8 +33,8 @@ class EmployeeFilter(django_filters.FilterSet):
 
 
 class EnrollmentFilter(django_filters.FilterSet):
-    employee = django_filters.NumberFilter(field_name="employee_id", min_value=1)
-    pilot = django_filters.NumberFilter(field_name="pilot_id", min_value=1)
+    employee = django_filters.NumberFilter(field_name="employee_id", min_value=1, max_value=MAX_ID)
+    pilot = django_filters.NumberFilter(field_name="pilot_id", min_value=1, max_value=MAX_ID)
     agency = django_filters.CharFilter(field_name="pilot__agency__code", label="Agency code")
 
     class Meta:

@@ -147,6 +147,8 @@ class Role(models.Model):
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="roles"
     )
+    # A role is ended by clearing this, never deleted: the admin's history keeps who held it.
+    active = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["user__username", "kind"]

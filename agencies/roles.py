@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, FilteredRelation, Q, QuerySet
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,12 @@ def roles_of(user) -> Roles:
         get_user_model()
         .objects.filter(pk=user.pk)
         .select_related("employee__agency")
-        .annotate(role_kind=F("roles__kind"), role_agency_id=F("roles__agency_id"))
+        # Only active roles count: a deactivated role is kept for the record, and ignored.
+        .annotate(
+            active_roles=FilteredRelation("roles", condition=Q(roles__active=True)),
+            role_kind=F("active_roles__kind"),
+            role_agency_id=F("active_roles__agency_id"),
+        )
         .order_by()
     )
     employee = None

@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from . import roster
@@ -148,7 +149,12 @@ def _download(content: bytes, *, filename: str, content_type: str) -> HttpRespon
 class RosterImportApi(APIView):
     """Import a roster file into the agency: every row or none."""
 
-    parser_classes = [MultiPartParser]
+    # The project's multipart parser (settings), which also refuses control characters.
+    parser_classes = [
+        parser
+        for parser in api_settings.DEFAULT_PARSER_CLASSES
+        if issubclass(parser, MultiPartParser)
+    ]
 
     @extend_schema(
         operation_id="enrollments_import",

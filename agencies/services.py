@@ -9,6 +9,7 @@ import datetime as dt
 from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
@@ -18,6 +19,7 @@ from ledger.models import LedgerEntry
 from policy import rules
 from policy.errors import NotAllowed
 from policy.selectors import policy_params
+from policy.text import validate_single_line
 
 from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
 from .roles import roles_of
@@ -116,6 +118,17 @@ def check_may_change(*, by, employee: Employee, changed=(), privileged: bool | N
         )
 
 
+def check_username(username: str, *, field: str = "username") -> None:
+    """A username as Django's own validator takes it (letters, digits and @.+-_), and nothing
+    invisible: a defaulted one comes from the employee number, which no form checked as a
+    username, and `\u200bdot.employee` would display as `dot.employee`."""
+    try:
+        validate_single_line(username)
+        UnicodeUsernameValidator()(username)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
 def check_username_free(username: str, *, user_id: int | None = None) -> None:
     if User.objects.filter(username=username).exclude(pk=user_id).exists():
         raise ValidationError({"username": f"The username {username!r} is already taken."})
@@ -135,6 +148,7 @@ def employee_create(
 ) -> Employee:
     """Create the employee and their user account, with no usable password: the person sets
     one through the password-reset email."""
+    check_username(username or employee_number, field="username" if username else "employee_number")
     username = username or employee_number
     taken = f"Employee number {employee_number} or username {username!r} is already taken."
     with _taken_meanwhile({"employee_number": taken}), transaction.atomic():
@@ -176,6 +190,7 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
     taken = "That employee number or username was just taken; check the record and try again."
     with _taken_meanwhile({"employee_number": taken}), transaction.atomic():
         if "username" in user_fields:
+            check_username(user_fields["username"])
             check_username_free(user_fields["username"], user_id=employee.user_id)
         number = fields.get("employee_number")
         if (

@@ -35,6 +35,9 @@ What is measured:
   `python -m bench.http` in a separate process, one thread per concurrent client, at
   concurrency 1, 4 and 8, each endpoint next to `/healthz` in the same run. Query counts per
   request come from Django's test client at each growth step.
+- **Spreadsheet bombs**: time and peak traced memory for the roster import to refuse each of
+  six bombs (`bench/bombs.py`), the review's two at full size among them; a section of its own,
+  the same at every scale (`python manage.py bench --bombs-only` measures only that).
 """
 
 

@@ -105,6 +105,11 @@ class PolicyYearAdmin(admin.ModelAdmin):
     search_fields = ["year"]
     list_filter = ["cap_hours"]
 
+    def has_delete_permission(self, request, obj=None):
+        # A year's parameters are what its balances and past decisions were judged by; a
+        # change is an edit, kept in the admin's history.
+        return False
+
 
 @admin.register(PersonalHours)
 class PersonalHoursAdmin(ScopedAdmin):

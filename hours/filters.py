@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_filters
 
 from ledger.models import LedgerEntry
+from policy.params import MAX_ID, MAX_YEAR, MIN_YEAR
 
 from .models import LeaveRequest, PersonalHours
 
@@ -10,9 +11,11 @@ from .models import LeaveRequest, PersonalHours
 class EntryFilter(django_filters.FilterSet):
     # A plain number, not a choice among all employees: an id outside one's reach then gives
     # an empty list, as any other, and does not reveal whether it exists.
-    employee = django_filters.NumberFilter(field_name="employee_id", min_value=1)
+    employee = django_filters.NumberFilter(field_name="employee_id", min_value=1, max_value=MAX_ID)
     agency = django_filters.CharFilter(field_name="employee__agency__code", label="Agency code")
-    year = django_filters.NumberFilter(field_name="date__year", min_value=1996, max_value=2100)
+    year = django_filters.NumberFilter(
+        field_name="date__year", min_value=MIN_YEAR, max_value=MAX_YEAR
+    )
     date_after = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="date", lookup_expr="lte")
 
@@ -30,7 +33,9 @@ class LeaveRequestFilter(EntryFilter):
 
 
 class LedgerFilter(django_filters.FilterSet):
-    employee = django_filters.NumberFilter(field_name="employee_id", min_value=1)
+    employee = django_filters.NumberFilter(field_name="employee_id", min_value=1, max_value=MAX_ID)
+    year = django_filters.NumberFilter(min_value=MIN_YEAR, max_value=MAX_YEAR)
+    subject_id = django_filters.NumberFilter(min_value=1, max_value=MAX_ID)
     agency = django_filters.CharFilter(field_name="agency__code", label="Agency code")
     date_after = django_filters.DateFilter(field_name="at__date", lookup_expr="gte")
     date_before = django_filters.DateFilter(field_name="at__date", lookup_expr="lte")

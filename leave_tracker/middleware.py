@@ -4,13 +4,21 @@
   body, and answer with an HTML 400 page; an API client deserves a clear JSON 413 that names
   the limit.
 - A null character in the query string: PostgreSQL text cannot hold one, so a parameter that
-  reaches a query with it would fail there; no parameter of ours can mean one.
+  reaches a query with it would fail there; no parameter of ours can mean one. In the path, no
+  page of ours has one: 404, before a view looks an agency code up with it.
 """
 
 from __future__ import annotations
 
+import logging
+import uuid
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+
+from policy import text
 
 
 def body_limit(content_type: str) -> int:
@@ -47,6 +55,8 @@ class NullCharacterQueryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path:
+            raise Http404("No page has a null character in its address.")
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
                 return JsonResponse(
@@ -58,3 +68,88 @@ class NullCharacterQueryMiddleware:
                     status=400,
                 )
         return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """Every request gets an id, in the X-Request-ID answer header and in the log line of any
+    error it meets, so that the answer a person reports leads to its traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.request_id = uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+    def process_exception(self, request, exception):
+        logging.getLogger("leave_tracker.errors").error(
+            "server error, request id %s: %s %s",
+            getattr(request, "request_id", ""),
+            request.method,
+            request.path,
+            exc_info=(type(exception), exception, exception.__traceback__),
+        )
+
+
+class FormTextMiddleware:
+    """The web pages' and the admin's forms: a control or invisible character in any posted
+    field (policy.text) answers 400 naming the field, before a view or the admin stores it.
+    The API's parsers do the same for the API (leave_tracker.parsers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and not request.path.startswith("/api/"):
+            found = text.first_refused(dict(request.POST.lists()))
+            if found:
+                field, character = found
+                field = field.split("[")[0]
+                message = (
+                    f"The field {field!r} holds the control or invisible character "
+                    f"{character}, which no text may hold. Retype it and send the form again."
+                )
+                return render(request, "web/error.html", {"message": message}, status=400)
+        return self.get_response(request)
+
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+)
+
+
+class BrowserPolicyMiddleware:
+    """Headers for every answer of the app (static files are whitenoise's):
+
+    - Permissions-Policy: the pages use no camera, microphone, location, payment or the like,
+      so a script injected despite the CSP could not reach them either.
+    - Cache-Control: no-store on every answer to a signed-in user (session or token), so that a
+      shared computer's browser or a proxy keeps no copy of a person's records.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -13,7 +13,9 @@ from rest_framework import serializers
 
 from agencies.models import Employee
 from agencies.serializers import EmployeeSerializer, EnrollmentSerializer
+from agencies.services import check_username
 from policy import rules
+from policy.text import refusal
 
 from .columns import COLUMN_NAMES, DATE_COLUMNS, EXAMPLE_ROW, REQUIRED_COLUMNS, USER_FIELDS, User
 from .dates import parse_date
@@ -222,6 +224,8 @@ def _clean_cell(name: str, cell: Cell, checks: _Checks) -> object:
             f"The cell shows an error ({cell_text(cell.value)}); type the value.", "cell_error"
         )
     text = cell_text(cell.value)
+    if message := refusal(text, multiline=False):
+        raise CellProblem(message, "forbidden_character")
     if not text:
         if name == "status":
             return ""
@@ -232,4 +236,11 @@ def _clean_cell(name: str, cell: Cell, checks: _Checks) -> object:
         return text
     if name == "employee_number" and isinstance(cell.value, dt.date):
         raise ValueError(f"{text} is a date, not an employee number.")
-    return checks.clean(name, text)
+    value = checks.clean(name, text)
+    if name == "employee_number":
+        # A new employee's username is their employee number.
+        try:
+            check_username(value, field=name)
+        except DjangoValidationError as exc:
+            raise CellProblem(" ".join(exc.messages), "invalid_username") from None
+    return value

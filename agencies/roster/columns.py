@@ -25,6 +25,16 @@ MAX_ZIP_ENTRIES = 200
 UNZIPPED_PER_ZIPPED_BYTE = 20
 # Columns read from a sheet; a cell further right than this is never looked at.
 MAX_COLUMNS = 64
+# Checked while the workbook's XML streams, before openpyxl builds anything (reading.py): a
+# small file can unpack to millions of cells or strings, which would tie a worker up for a
+# minute and gigabytes. A real roster is far inside each limit (20,000 rows of a dozen cells).
+MAX_SHEET_ROWS = 2 * MAX_ROWS  # <row> elements in a sheet, and the last row its dimension claims
+MAX_CELLS_PER_ROW = 1024  # <c> elements in one row, and the last column the dimension claims
+MAX_CELLS = 500_000  # <c> elements in all the sheets
+MAX_SHARED_STRINGS = 500_000  # <si> elements in the shared strings
+MAX_SHEET_BYTES = 64 * 1024 * 1024  # one worksheet's XML, unpacked
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024  # the shared strings' XML, unpacked
+MAX_OTHER_PART_BYTES = 8 * 1024 * 1024  # any other part (styles, workbook, relations), unpacked
 SHEET_NAME = "Roster"
 
 

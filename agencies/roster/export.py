@@ -9,6 +9,7 @@ import math
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -50,7 +51,14 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 
 
+def _sheet_text(value):
+    """Text as a cell can hold it. The input refuses control characters, but a row stored
+    before that check may hold one, and the export must not fail on it."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _cell(sheet, value, **style):
+    value = _sheet_text(value)
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # typed text stays text: a name starting with = is not a formula
@@ -141,15 +149,17 @@ def roster_template(agency: Agency | None = None) -> bytes:
     notes.append([])
     if agency is not None:
         pilots = list(Pilot.objects.filter(agency=agency).order_by("name"))
-        notes.append([f"Pilots of {agency.code}"])
+        notes.append([_sheet_text(f"Pilots of {agency.code}")])
         notes.cell(notes.max_row, 1).font = Font(bold=True)
         for pilot in pilots:
-            notes.append([pilot.name, f"{pilot.starts_on} to {pilot.ends_on}", pilot.status])
+            notes.append(
+                [_sheet_text(pilot.name), f"{pilot.starts_on} to {pilot.ends_on}", pilot.status]
+            )
         notes.append([])
     notes.append(["Mentoring organizations meeting the quality-assurance standards"])
     notes.cell(notes.max_row, 1).font = Font(bold=True)
     for organization in MentoringOrganization.objects.filter(meets_quality_standards=True):
-        notes.append([organization.name])
+        notes.append([_sheet_text(organization.name)])
     notes.merge_cells("A2:C2")
     for row in notes.iter_rows():
         for cell in row:

@@ -9,17 +9,27 @@ import io
 import os
 import re
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import openpyxl
 from django.conf import settings
+from openpyxl.utils.cell import range_boundaries
 
 from agencies.models import Agency
 
 from .columns import (
     COLUMN_NAMES,
+    MAX_CELLS,
+    MAX_CELLS_PER_ROW,
     MAX_COLUMNS,
+    MAX_OTHER_PART_BYTES,
     MAX_ROWS,
+    MAX_SHARED_STRINGS,
+    MAX_SHARED_STRINGS_BYTES,
+    MAX_SHEET_BYTES,
+    MAX_SHEET_ROWS,
     MAX_ZIP_ENTRIES,
     SHEET_NAME,
     UNZIPPED_PER_ZIPPED_BYTE,
@@ -133,10 +143,162 @@ def _check_zip(data: bytes) -> None:
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names:
         raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet")
+    for entry in entries:
+        limit, what = _part_limit(entry.filename)
+        if entry.file_size > limit:
+            raise file_error(
+                f"The workbook's {what} unpacks to {entry.file_size / 1024 / 1024:,.1f} MB; "
+                f"a roster's is under {limit / 1024 / 1024:,.0f} MB. It was refused unopened.",
+                code="unsafe_file",
+            )
+
+
+def _part_limit(filename: str) -> tuple[int, str]:
+    if filename.startswith("xl/worksheets/") and filename.endswith(".xml"):
+        return MAX_SHEET_BYTES, "sheet"
+    if filename == "xl/sharedStrings.xml":
+        return MAX_SHARED_STRINGS_BYTES, "shared strings"
+    return MAX_OTHER_PART_BYTES, f"part {filename}"
+
+
+class _Refused(Exception):
+    """A limit passed while streaming a part."""
+
+
+ENDS = (b" ", b"\t", b"\n", b"\r", b">", b"/")
+ROW_NUMBER = re.compile(rb'\s+r="(\d{1,12})"')
+DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?dimension\s[^>]*?\bref=\"([^\"]{1,40})\"")
+DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)")
+CHUNK = 256 * 1024
+
+
+def _elements(data: bytes, name: bytes, begin: int = 0, end: int | None = None) -> int:
+    """At least as many as the elements `name` that start in `data` (`<name` or `prefix:name`),
+    counted with bytes.count, in C: a bomb of millions of cells costs milliseconds. It may count
+    more (`<col` for `<c`, a `:c` inside text), which can only make a file look larger."""
+    end = len(data) if end is None else end
+    return data.count(b"<" + name, begin, end) + data.count(b":" + name, begin, end)
+
+
+def _row_starts(piece: bytes) -> list[int]:
+    """Where each <row> (or <x:row>) element starts in `piece`."""
+    starts = []
+    for lead in (b"<row", b":row"):
+        at = piece.find(lead)
+        while at != -1:
+            if piece[at + 4 : at + 5] in ENDS:
+                if lead == b"<row":
+                    starts.append(at)
+                else:
+                    opening = piece.rfind(b"<", 0, at)
+                    if opening != -1 and re.fullmatch(
+                        rb"[A-Za-z_][\w.\-]*", piece[opening + 1 : at]
+                    ):
+                        starts.append(opening)
+            at = piece.find(lead, at + 1)
+    return sorted(starts)
+
+
+def _pieces(part) -> Iterator[bytes]:
+    """A part's bytes in chunks cut just before a `<`, so that no tag is split between two."""
+    carry = b""
+    while chunk := part.read(CHUNK):
+        data = carry + chunk
+        cut = data.rfind(b"<")
+        if cut <= 0:
+            carry = b""
+            yield data
+        else:
+            carry = data[cut:]
+            yield data[:cut]
+    if carry:
+        yield carry
+
+
+def _count_sheet(part, totals: dict[str, int]) -> None:
+    """Rows, cells per row and cells in all, the row numbers, and what the sheet's dimension
+    claims, counted chunk by chunk: no more memory than a chunk, whatever the file holds."""
+    cells_in_row = 0
+    first = True
+    for piece in _pieces(part):
+        if DECLARATION.search(piece):
+            raise _Refused("its XML declares a document type or entities")
+        if first:
+            first = False
+            if found := DIMENSION.search(piece):
+                _check_dimension(found.group(1).decode("ascii", "replace"))
+        starts = _row_starts(piece)
+        totals["rows"] += len(starts)
+        if totals["rows"] > MAX_SHEET_ROWS:
+            raise _Refused(f"a sheet has more than {MAX_SHEET_ROWS:,} rows")
+        bounds = [0, *starts, len(piece)]
+        for index in range(len(bounds) - 1):
+            begin, end = bounds[index], bounds[index + 1]
+            if index:  # a new row starts here
+                number = ROW_NUMBER.search(piece, begin, piece.find(b">", begin, end))
+                if number and int(number.group(1)) > MAX_SHEET_ROWS:
+                    raise _Refused(f"a sheet has a row past row {MAX_SHEET_ROWS:,}")
+                cells_in_row = 0
+            cells = _elements(piece, b"c", begin, end)
+            cells_in_row += cells
+            totals["cells"] += cells
+            if cells_in_row > MAX_CELLS_PER_ROW:
+                raise _Refused(f"a row has more than {MAX_CELLS_PER_ROW:,} cells")
+            if totals["cells"] > MAX_CELLS:
+                raise _Refused(f"the sheets have more than {MAX_CELLS:,} cells")
+
+
+def _count_strings(part) -> None:
+    strings = 0
+    for piece in _pieces(part):
+        if DECLARATION.search(piece):
+            raise _Refused("its XML declares a document type or entities")
+        strings += _elements(piece, b"si")
+        if strings > MAX_SHARED_STRINGS:
+            raise _Refused(f"it has more than {MAX_SHARED_STRINGS:,} shared strings")
+
+
+def _check_dimension(ref: str) -> None:
+    try:
+        _, _, last_column, last_row = range_boundaries(ref.split(":")[-1])
+    except (TypeError, ValueError):
+        return  # openpyxl ignores a dimension it cannot read (reset_dimensions)
+    if (last_row or 0) > MAX_SHEET_ROWS or (last_column or 0) > MAX_CELLS_PER_ROW:
+        raise _Refused(
+            f"a sheet claims to reach row {last_row or 0:,}, column {last_column or 0:,}; the "
+            f"limits are {MAX_SHEET_ROWS:,} rows and {MAX_CELLS_PER_ROW:,} columns"
+        )
+
+
+def _stream_check(data: bytes) -> None:
+    """Stream each worksheet and the shared strings, counting as they unpack, before openpyxl
+    builds anything from them."""
+    totals = {"cells": 0, "rows": 0}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for entry in archive.infolist():
+                name = entry.filename
+                # zipfile unpacks at most the declared size, checked against the limits above.
+                if name == "xl/sharedStrings.xml":
+                    with archive.open(entry) as part:
+                        _count_strings(part)
+                elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    totals["rows"] = 0
+                    with archive.open(entry) as part:
+                        _count_sheet(part, totals)
+    except _Refused as refused:
+        raise file_error(
+            f"The workbook was refused unread: {refused}. A roster is far smaller; save it in "
+            "a new workbook from the template.",
+            code="unsafe_file",
+        ) from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError):
+        raise file_error(NOT_A_ROSTER, code="not_a_spreadsheet") from None
 
 
 def _xlsx_sheet(data: bytes) -> Sheet:
     _check_zip(data)
+    _stream_check(data)
     rows: list[tuple[int, list[Cell]]] = []
     try:
         # data_only=False: a formula cell shows its formula, so it can be refused by name.

@@ -168,7 +168,7 @@ def world(
 
 def pytest_terminal_summary(terminalreporter):
     """The figures docs/SECURITY.md quotes: fuzzed requests sent, by role and status."""
-    from .test_fuzz import SENT
+    from .test_fuzz import FOUND, SENT, STATEFUL
 
     if not SENT:
         return
@@ -180,3 +180,17 @@ def pytest_terminal_summary(terminalreporter):
         by_status = {s: n for (r, s), n in sorted(SENT.items()) if r == role}
         if by_status:
             terminalreporter.write_line(f"  {role}: {by_status}")
+    if STATEFUL:
+        terminalreporter.write_line(
+            "  of which stateful: "
+            + ", ".join(f"{role} {STATEFUL[role]}" for role in ROLES if STATEFUL[role])
+        )
+    by_check: dict[str, int] = {}
+    for (check, _role, _operation), n in FOUND.items():
+        by_check[check] = by_check.get(check, 0) + n
+    terminalreporter.write_line(
+        "failures of the checks that are not defects (docs/SECURITY.md says why): "
+        + (", ".join(f"{check} {n}" for check, n in sorted(by_check.items())) or "none")
+    )
+    for (check, role, operation), n in sorted(FOUND.items()):
+        terminalreporter.write_line(f"  {check} as {role}: {operation} ({n})")

@@ -23,7 +23,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from agencies.models import Agency
-from bench import api, database, report
+from agencies.roster import columns
+from bench import api, bombs, database, report
 from bench.load import SCALES, YearLoader
 from hours.models import LeaveRequest, PersonalHours
 
@@ -50,6 +51,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-api", action="store_true", help="skip the API under load")
         parser.add_argument("--keep", action="store_true", help="keep the bench database")
         parser.add_argument(
+            "--bombs-only", action="store_true", help="only refusing the spreadsheet bombs"
+        )
+        parser.add_argument(
             "--output",
             default=str(Path(settings.BASE_DIR) / "docs" / "BENCHMARKS.md"),
             help="the Markdown file to update ('' to write nothing)",
@@ -60,6 +64,10 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def handle(self, *args, **options):
+        if options["bombs_only"]:
+            self.rows = {}
+            self._bombs(options["output"])
+            return
         scale = SCALES[options["scale"]]
         statewide = scale.name == "statewide"
         self.repeat = options["repeat"] or (1 if statewide else 3)
@@ -133,6 +141,7 @@ class Command(BaseCommand):
             self.line(f"load: {label}", f"{count:,}")
         self.balances_after_load = self._check_balances()
 
+        self._bombs(options["output"])
         self._workbooks()
         self.api_results, self.query_counts = [], query_counts
         if not options["no_api"]:
@@ -159,6 +168,60 @@ class Command(BaseCommand):
         summary = " ".join(out.getvalue().split())
         self.line("check_balances", summary)
         return summary
+
+    # --- spreadsheet bombs ----------------------------------------------------------------------
+
+    def _bombs(self, output: str) -> None:
+        """How fast, and in how little memory, the roster import refuses each bomb; written to
+        its own section of docs/BENCHMARKS.md (it does not depend on the scale)."""
+        self.rows["bombs"] = []
+        for bomb in bombs.bombs():
+            result = bombs.refuse(bomb)
+            self.rows["bombs"].append((bomb, result))
+            self.line(
+                f"bomb {bomb.name}",
+                f"{result['code']} in {result['seconds'] * 1000:.1f} ms, "
+                f"{result['peak_mb']:.1f} MB traced ({len(bomb.data) / 1024:,.0f} KiB file, "
+                f"{bomb.unzipped / 2**20:,.0f} MiB unzipped)",
+            )
+        if output:
+            report.write_section(Path(output), "bombs", self._bombs_markdown())
+
+    def _bombs_markdown(self) -> str:
+        out = []
+        bomb_rows = [
+            [
+                bomb.name,
+                bomb.what,
+                f"{len(bomb.data) / 1024:,.0f} KiB",
+                f"{bomb.unzipped / 2**20:,.0f} MiB",
+                result["code"],
+                f"{result['seconds'] * 1000:.1f} ms",
+                f"{result['peak_mb']:.1f} MB",
+            ]
+            for bomb, result in self.rows.get("bombs", [])
+        ]
+        out.append(
+            "### Spreadsheet bombs: refusing them\n\n"
+            "Each file is read as a roster upload (`agencies/roster/reading.py`); the time is "
+            "the best of three, the memory tracemalloc's peak in a separate read.\n\n"
+            + report.table(
+                ["bomb", "what", "file", "unzipped", "answer", "time", "peak traced"],
+                bomb_rows,
+            )
+        )
+
+        limits = (
+            f"Limits (`agencies/roster/columns.py`): {columns.MAX_SHEET_ROWS:,} rows a sheet, "
+            f"{columns.MAX_CELLS_PER_ROW:,} cells a row, {columns.MAX_CELLS:,} cells in all, "
+            f"{columns.MAX_SHARED_STRINGS:,} shared strings; unpacked, "
+            f"{columns.MAX_SHEET_BYTES // 2**20} MiB a sheet, "
+            f"{columns.MAX_SHARED_STRINGS_BYTES // 2**20} MiB of shared strings, "
+            f"{columns.MAX_OTHER_PART_BYTES // 2**20} MiB any other part. Run "
+            f"{timezone.localtime():%Y-%m-%d %H:%M %Z}; `python manage.py bench --bombs-only` "
+            "measures this section alone."
+        )
+        return "\n\n".join([*out, limits])
 
     # --- workbooks ------------------------------------------------------------------------------
 
