@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import update_last_login
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -10,6 +11,11 @@ from rest_framework.views import APIView
 
 from .models import AuthToken
 from .services import token_create, token_revoke
+
+SIGNIN_LOCKED = (
+    "Too many sign-in attempts for this username or from this address. Wait a few minutes "
+    "and try again."
+)
 
 
 class CredentialsSerializer(serializers.Serializer):
@@ -47,10 +53,19 @@ class TokenObtainApi(APIView):
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
         )
+        if user is None and getattr(request, "axes_locked_out", False):
+            # The same answer whether or not the account exists: only the name was counted.
+            return Response(
+                {"code": "signin_locked", "detail": SIGNIN_LOCKED},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
         if user is None:
             raise serializers.ValidationError(
                 {"non_field_errors": ["Unable to log in with the username and password given."]}
             )
+        # An account that has signed in is one whose email only its owner or an administrator
+        # changes (agencies.services.check_may_change).
+        update_last_login(None, user)
         key, token = token_create(user=user)
         return Response({"token": key, "expires_at": token.expires_at})
 

@@ -5,12 +5,19 @@
   the limit.
 - A null character in the query string: PostgreSQL text cannot hold one, so a parameter that
   reaches a query with it would fail there; no parameter of ours can mean one.
+- A web session idle too long, or too old.
 """
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
+
+from accounts import sessions
 
 
 def body_limit(content_type: str) -> int:
@@ -57,4 +64,39 @@ class NullCharacterQueryMiddleware:
                     },
                     status=400,
                 )
+        return self.get_response(request)
+
+
+class SessionTimeoutMiddleware:
+    """End a web session after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS
+    after it began, however active. The times are kept in the session itself (server-side), so
+    every app server enforces the same limits."""
+
+    # Seconds between two writes of "last seen": a page that loads several requests a second
+    # saves the session once.
+    TOUCH_EVERY = 60
+
+    @staticmethod
+    def now() -> int:
+        return int(time.time())
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = self.now()
+            session = request.session
+            # A session from before these limits (or a test's force_login) starts now.
+            started = session.get(sessions.STARTED) or session.setdefault(sessions.STARTED, now)
+            last_seen = session.get(sessions.LAST_SEEN, now)
+            idle = settings.SESSION_IDLE_MINUTES * 60
+            if now - last_seen > idle or now - started > settings.SESSION_MAX_HOURS * 3600:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen >= self.TOUCH_EVERY or sessions.LAST_SEEN not in session:
+                session[sessions.LAST_SEEN] = now
         return self.get_response(request)

@@ -1,9 +1,9 @@
 """The packages form layers that point one way: each imports only the ones below it.
 
 From the bottom up: policy (the 2119 rules, their errors, the per-year parameters), ledger,
-accounts, agencies, hours, reports, web, bench, demo, and leave_tracker on top, which wires the apps
-together and is imported by none of them. Read from the source with `ast`, so an import inside
-a function counts as much as one at the top of a module.
+accounts, agencies, identity, hours, reports, web, bench, demo, and leave_tracker on top, which
+wires the apps together and is imported by none of them. Read from the source with `ast`, so
+an import inside a function counts as much as one at the top of a module.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ LAYERS = [
     "ledger",
     "accounts",
     "agencies",
+    "identity",
     "hours",
     "reports",
     "web",
