@@ -5,7 +5,7 @@
   the limit.
 - A null character in the query string: PostgreSQL text cannot hold one, so a parameter that
   reaches a query with it would fail there; no parameter of ours can mean one.
-- A web session idle too long, or too old.
+- A web session idle too long, or too old; an administrator's without its second factor.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 
 from accounts import sessions
+from accounts.second_factor import needs_second_factor
 
 
 def body_limit(content_type: str) -> int:
@@ -99,4 +100,28 @@ class SessionTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             if now - last_seen >= self.TOUCH_EVERY or sessions.LAST_SEEN not in session:
                 session[sessions.LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """While LOCAL_PASSWORDS=0, an administrator signed in with a password reaches nothing but
+    the second-factor page until they have given a code (accounts.second_factor)."""
+
+    OPEN = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(self.OPEN) and needs_second_factor(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "code": "second_factor_required",
+                        "detail": "Give the code from your authenticator app at "
+                        "/accounts/two-factor/ first.",
+                    },
+                    status=403,
+                )
+            return redirect_to_login(request.get_full_path(), login_url="/accounts/two-factor/")
         return self.get_response(request)

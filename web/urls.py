@@ -56,6 +56,7 @@ urlpatterns = [
     path("accounts/email/<str:token>/", account.email_confirm, name="email-confirm"),
     path("accounts/tokens/", account.tokens, name="tokens"),
     path("accounts/tokens/<int:pk>/revoke/", account.token_revoke_page, name="token-revoke"),
+    path("accounts/two-factor/", account.two_factor, name="two-factor"),
     # Sign-in through the agency's OpenID Connect provider (404 unless it is set up).
     path("oidc/authenticate/", oidc.AuthenticateView.as_view(), name="oidc-authenticate"),
     path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc-callback"),

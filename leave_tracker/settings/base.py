@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "bench",
     "demo",
     "axes",  # sign-in guess limits on every sign-in form
+    "django_otp",  # administrators' second factor when local passwords are off
+    "django_otp.plugins.otp_totp",
     "identity",
 ]
 
@@ -74,7 +76,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "leave_tracker.middleware.SessionTimeoutMiddleware",
+    "leave_tracker.middleware.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -242,7 +246,7 @@ LOGGING = {
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out account or address is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.LocalPasswordBackend",
     "identity.oidc.ProgramOIDCBackend",
 ]
 
@@ -270,6 +274,11 @@ SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_MAX_HOURS = 12
 SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
+# LOCAL_PASSWORDS=0: only administrators sign in (or reset) with a password, and then with a
+# TOTP code as well; everyone else signs in through the agency's provider.
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+OTP_TOTP_ISSUER = "Mentoring Leave Tracker"
+
 # Personal API tokens (the token page): the longest lifetime a person may choose.
 PERSONAL_TOKEN_MAX_DAYS = int(os.environ.get("PERSONAL_TOKEN_MAX_DAYS", "90"))
 
@@ -289,9 +298,5 @@ OIDC_TIMEOUT = 10
 # claim links, and only when the provider marks it verified (email_verified).
 OIDC_EMPLOYEE_NUMBER_CLAIM = os.environ.get("OIDC_EMPLOYEE_NUMBER_CLAIM", "")
 OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
-OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
-# Optional: "group=role[:AGENCY],..." e.g. "mentoring-workgroup=workgroup". Empty: roles come
-# from this program only.
-OIDC_GROUP_ROLES = os.environ.get("OIDC_GROUP_ROLES", "")
 OIDC_AUTHENTICATION_CALLBACK_URL = "web:oidc-callback"
 LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"

@@ -447,6 +447,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:token-revoke", "POST"): R(
         302, 404, 404, 404, 404, 404, 404, path=SOMEONE_ELSES_TOKEN, session=True
     ),
+    # An administrator's second factor (needed only with LOCAL_PASSWORDS=0); nobody else's.
+    ("web:two-factor", "GET"): R(302, 404, 404, 404, 404, 404, 200, session=True),
     # Sign-in through the agency's provider: off unless configured (tests/identity has it on).
     ("web:oidc-authenticate", "GET"): R(*[404] * 7, session=True),
     ("web:oidc-callback", "GET"): R(*[404] * 7, session=True),

@@ -4,6 +4,7 @@ limits on guesses and reset emails, the email address, and personal API tokens."
 from __future__ import annotations
 
 import datetime as dt
+from base64 import b32encode
 
 from django import forms
 from django.conf import settings
@@ -12,12 +13,15 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.client import client_address
 from accounts.limits import over_limit
@@ -187,3 +191,50 @@ def token_revoke_page(request: HttpRequest, pk: int) -> HttpResponse:
     token_revoke(token=token)
     messages.success(request, f"The token {token.prefix}\u2026 no longer works.")
     return redirect("web:tokens")
+
+
+# --- An administrator's second factor (LOCAL_PASSWORDS=0) ---------------------------------------
+
+
+class CodeForm(PageForm):
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Set up an authenticator app on the first sign-in (the key is shown until a first code
+    confirms it), then give a code at each sign-in. django-otp slows repeated wrong codes."""
+    user = request.user
+    if not user.is_superuser:
+        raise Http404("Only administrators use a second factor here.")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    setting_up = device is None
+    if setting_up:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        device = device or TOTPDevice.objects.create(
+            user=user, name="authenticator app", confirmed=False
+        )
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["code"].strip()):
+            if setting_up:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                target = reverse("web:home")
+            return redirect(target)
+        form.add_error("code", "That code is not right or has expired; enter the current one.")
+    form.focus_first_error()
+    context = {"form": form, "setting_up": setting_up}
+    if setting_up:
+        context["secret"] = b32encode(device.bin_key).decode()
+        context["config_url"] = device.config_url
+    return render(request, "web/two_factor.html", context, status=400 if form.errors else 200)
