@@ -5,6 +5,9 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 
 from .models import AuthToken
+from .services import email_change_notify
+
+User = get_user_model()
 
 
 @admin.register(AuthToken)
@@ -40,10 +43,16 @@ class DeactivateInsteadOfDelete:
         self.message_user(request, f"{done} deactivated.", messages.SUCCESS)
 
 
-User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class UserAdmin(DeactivateInsteadOfDelete, auth_admin.UserAdmin):
-    """Django's user admin, less deleting: a person's ledger entries name them as the actor."""
+    """Django's user admin, less deleting: a person's ledger entries name them as the actor.
+    A changed email is told to the old address, as every change is."""
+
+    def save_model(self, request, obj, form, change):
+        old = form.initial.get("email", "") if change else ""
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            email_change_notify(old=old, new=obj.email, by_owner=False)

@@ -19,6 +19,8 @@ class AuthToken(models.Model):
     )
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8, help_text="The first characters, to tell tokens apart.")
+    # Set on personal tokens made on the token page ("laptop script"); empty for sign-in tokens.
+    name = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
+from accounts.services import email_change_notify
 from ledger import services as ledger
 from ledger.models import LedgerEntry
 from policy import rules
@@ -97,11 +98,30 @@ def privileged_user_ids(user_ids) -> set[int]:
     )
 
 
-def check_may_change(*, by, employee: Employee, changed=(), privileged: bool | None = None) -> None:
+EMAIL_OWNER_OR_ADMIN = (
+    "This account has been used to sign in, so only its owner (on their account page, confirmed "
+    "from the new address) or an administrator changes its email: password-reset links go there."
+)
+
+
+def has_signed_in(user) -> bool:
+    """An account that has been used: signed in (web, admin or API token) or given a password."""
+    return user.last_login is not None or user.has_usable_password()
+
+
+def check_may_change(
+    *,
+    by,
+    employee: Employee,
+    changed=(),
+    privileged: bool | None = None,
+    signed_in: bool | None = None,
+) -> None:
     """Nobody changes their own employee record or roster line: a coordinator is usually an
     employee of the agency too, and would otherwise decide their own eligibility. Only an
     administrator changes the sign-in details (username, email) of a coordinator, workgroup
-    member or administrator, since a password-reset link goes to that email."""
+    member or administrator, or the email of any account that has been used to sign in, since a
+    password-reset link goes to that email (the owner changes it on their account page)."""
     if by is not None and employee.user_id == by.pk:
         raise NotAllowed(
             "Nobody changes their own employee record or roster line; another coordinator of "
@@ -116,6 +136,10 @@ def check_may_change(*, by, employee: Employee, changed=(), privileged: bool | N
             "Only an administrator changes the username or email of a coordinator, a workgroup "
             "member or an administrator."
         )
+    if signed_in is None:
+        signed_in = has_signed_in(employee.user)
+    if "email" in changed and signed_in:
+        raise NotAllowed(EMAIL_OWNER_OR_ADMIN)
 
 
 def check_username(username: str, *, field: str = "username") -> None:
@@ -208,10 +232,13 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
         for name, value in fields.items():
             setattr(employee, name, value)
         employee.save()
+        old_email = employee.user.email
         if user_fields:
             for name, value in user_fields.items():
                 setattr(employee.user, name, value)
             employee.user.save(update_fields=list(user_fields))
+        if "email" in changed:
+            email_change_notify(old=old_email, new=employee.user.email, by_owner=False)
         ledger.record(
             kind=LedgerEntry.Kind.EMPLOYEE_UPDATED,
             subject=employee,

@@ -6,18 +6,24 @@
 - A null character in the query string: PostgreSQL text cannot hold one, so a parameter that
   reaches a query with it would fail there; no parameter of ours can mean one. In the path, no
   page of ours has one: 404, before a view looks an agency code up with it.
+- A web session idle too long, or too old; an administrator's without its second factor.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
+from accounts import sessions
+from accounts.second_factor import needs_second_factor
 from policy import text
 
 
@@ -153,3 +159,62 @@ class BrowserPolicyMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class SessionTimeoutMiddleware:
+    """End a web session after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS
+    after it began, however active. The times are kept in the session itself (server-side), so
+    every app server enforces the same limits."""
+
+    # Seconds between two writes of "last seen": a page that loads several requests a second
+    # saves the session once.
+    TOUCH_EVERY = 60
+
+    @staticmethod
+    def now() -> int:
+        return int(time.time())
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = self.now()
+            session = request.session
+            # A session from before these limits (or a test's force_login) starts now.
+            started = session.get(sessions.STARTED) or session.setdefault(sessions.STARTED, now)
+            last_seen = session.get(sessions.LAST_SEEN, now)
+            idle = settings.SESSION_IDLE_MINUTES * 60
+            if now - last_seen > idle or now - started > settings.SESSION_MAX_HOURS * 3600:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen >= self.TOUCH_EVERY or sessions.LAST_SEEN not in session:
+                session[sessions.LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """While LOCAL_PASSWORDS=0, an administrator signed in with a password reaches nothing but
+    the second-factor page until they have given a code (accounts.second_factor)."""
+
+    OPEN = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(self.OPEN) and needs_second_factor(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "code": "second_factor_required",
+                        "detail": "Give the code from your authenticator app at "
+                        "/accounts/two-factor/ first.",
+                    },
+                    status=403,
+                )
+            return redirect_to_login(request.get_full_path(), login_url="/accounts/two-factor/")
+        return self.get_response(request)

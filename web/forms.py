@@ -7,6 +7,7 @@ policy's own sentence next to that field, as the API returns it in `detail`.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -197,6 +198,9 @@ class SetPasswordByEmailForm(PasswordResetForm):
         candidates = get_user_model()._default_manager.filter(
             **{f"{email_field}__iexact": email, "is_active": True}
         )
+        if not settings.LOCAL_PASSWORDS:
+            # Passwords are for administrators only; everyone else uses the agency's provider.
+            candidates = candidates.filter(is_superuser=True)
         return (user for user in candidates if getattr(user, email_field).lower() == email.lower())
 
 

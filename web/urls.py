@@ -5,33 +5,20 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from identity import oidc
+
 from . import views
-from .forms import SetPasswordByEmailForm
+from .views import account
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", account.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(next_page="web:login"), name="logout"),
     # Accounts are made without a usable password; the person sets one from an emailed link.
-    path(
-        "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=SetPasswordByEmailForm,
-            template_name="web/password_reset_form.html",
-            email_template_name="web/password_reset_email.txt",
-            subject_template_name="web/password_reset_subject.txt",
-            success_url=reverse_lazy("web:password-reset-done"),
-        ),
-        name="password-reset",
-    ),
+    # ... limited per email address and per client address.
+    path("accounts/password-reset/", account.PasswordResetView.as_view(), name="password-reset"),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="web/password_reset_done.html"),
@@ -71,4 +58,13 @@ urlpatterns = [
         views.leave_accounting_send,
         name="leave-accounting-send",
     ),
+    # The person's own account: email (confirmed from the new address) and API tokens.
+    path("accounts/me/", account.account, name="account"),
+    path("accounts/email/<str:token>/", account.email_confirm, name="email-confirm"),
+    path("accounts/tokens/", account.tokens, name="tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", account.token_revoke_page, name="token-revoke"),
+    path("accounts/two-factor/", account.two_factor, name="two-factor"),
+    # Sign-in through the agency's OpenID Connect provider (404 unless it is set up).
+    path("oidc/authenticate/", oidc.AuthenticateView.as_view(), name="oidc-authenticate"),
+    path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc-callback"),
 ]

@@ -153,6 +153,7 @@ def plan_import(
                     organization,
                     by=by,
                     privileged=employee.user_id in privileged,
+                    signed_in=services.has_signed_in(employee.user),
                 )
             except NotAllowed as refusal:
                 line.fail(errors, "employee_number", str(refusal), "not_allowed")
@@ -193,7 +194,14 @@ def _refuse_lost_zeros(line: Line, on_file, same_person, errors) -> bool:
 
 
 def _check_may_change(
-    line: Line, employee: Employee, enrollment, organization, *, by, privileged: bool
+    line: Line,
+    employee: Employee,
+    enrollment,
+    organization,
+    *,
+    by,
+    privileged: bool,
+    signed_in: bool,
 ) -> None:
     """The API's rule for who may change whom (services.check_may_change), for a line that
     would change something: an unchanged line, one's own included, passes."""
@@ -208,7 +216,11 @@ def _check_may_change(
     )
     if line.employee_changes or enrollment_changes:
         services.check_may_change(
-            by=by, employee=employee, changed=line.employee_changes, privileged=privileged
+            by=by,
+            employee=employee,
+            changed=line.employee_changes,
+            privileged=privileged,
+            signed_in=signed_in,
         )
 
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from django.db import connection
 from django.utils import timezone
 
+from accounts.services import email_change_notify
 from agencies.models import Agency, Employee, Enrollment
 from ledger import services as ledger
 from ledger.models import LedgerEntry
@@ -86,3 +87,7 @@ def write_plan(plan: ImportPlan, *, agency: Agency, by, result: ImportResult) ->
         )
     )
     LedgerEntry.objects.bulk_create(entries)
+    for kind, _subject, _employee, data in plan.entries:
+        if kind == LedgerEntry.Kind.EMPLOYEE_UPDATED and "email" in data:
+            old, new = data["email"]
+            email_change_notify(old=old, new=new, by_owner=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -64,6 +65,10 @@ INSTALLED_APPS = [
     "post_office",
     "notifications",
     "reminders",
+    "axes",  # sign-in guess limits on every sign-in form
+    "django_otp",  # administrators' second factor when local passwords are off
+    "django_otp.plugins.otp_totp",
+    "identity",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +86,10 @@ MIDDLEWARE = [
     "leave_tracker.middleware.RequestIdMiddleware",
     "leave_tracker.middleware.BrowserPolicyMiddleware",
     "leave_tracker.middleware.FormTextMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "leave_tracker.middleware.SessionTimeoutMiddleware",
+    "leave_tracker.middleware.SecondFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "leave_tracker.urls"
@@ -295,3 +304,63 @@ LOGGING = {
         "post_office": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Identity and account safety (docs/SECURITY.md, "Identity") ------------------------------
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account or address is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.LocalPasswordBackend",
+    "identity.oidc.ProgramOIDCBackend",
+]
+
+# Password changes end the other sessions (Django's session hash) and revoke every API token
+# (this validator's password_changed hook runs wherever a password is saved).
+AUTH_PASSWORD_VALIDATORS.append({"NAME": "accounts.validators.RevokeTokensOnPasswordChange"})
+
+# Sign-in guesses (django-axes): counted per account name and, apart, per client address; the
+# same answer whether or not the account exists. The client address follows NUM_PROXIES, as
+# the token endpoint's throttle does.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "accounts.client.client_address"
+AXES_LOCKOUT_CALLABLE = "web.views.account.signin_locked"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Password-reset emails: at most so many per email address, and per client address, an hour.
+PASSWORD_RESET_PER_EMAIL_HOUR = int(os.environ.get("PASSWORD_RESET_PER_EMAIL_HOUR", "3"))
+PASSWORD_RESET_PER_CLIENT_HOUR = int(os.environ.get("PASSWORD_RESET_PER_CLIENT_HOUR", "20"))
+
+# Web sessions end after SESSION_IDLE_MINUTES without a request, and 12 hours after sign-in.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = 12
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+
+# LOCAL_PASSWORDS=0: only administrators sign in (or reset) with a password, and then with a
+# TOTP code as well; everyone else signs in through the agency's provider.
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+OTP_TOTP_ISSUER = "Mentoring Leave Tracker"
+
+# Personal API tokens (the token page): the longest lifetime a person may choose.
+PERSONAL_TOKEN_MAX_DAYS = int(os.environ.get("PERSONAL_TOKEN_MAX_DAYS", "90"))
+
+# OpenID Connect sign-in (mozilla-django-oidc), off unless OIDC_CLIENT_ID is set. The
+# provider's endpoints come from its discovery document (OIDC_DISCOVERY_URL, or the issuer's
+# /.well-known/openid-configuration).
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+OIDC_DISCOVERY_URL = os.environ.get("OIDC_DISCOVERY_URL", "")
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = 10
+# The claim that carries the employee number, when the provider sends one; else the email
+# claim links, and only when the provider marks it verified (email_verified).
+OIDC_EMPLOYEE_NUMBER_CLAIM = os.environ.get("OIDC_EMPLOYEE_NUMBER_CLAIM", "")
+OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+OIDC_AUTHENTICATION_CALLBACK_URL = "web:oidc-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"

@@ -93,6 +93,9 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
 def test_a_changed_row_updates_the_employee_and_the_roster_line(
     roster_world, post_roster, dot_pilot, employee
 ):
+    # A coordinator changes the email only of an account never used to sign in.
+    employee.user.set_unusable_password()
+    employee.user.save()
     other = make_row(
         9,
         employee_number=employee.employee_number,

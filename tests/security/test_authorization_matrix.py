@@ -110,6 +110,18 @@ def reset_email(world, side):
     return {"email": "dot.employee@example.ca.gov"}
 
 
+FORGED_EMAIL_LINK = "/accounts/email/forged-link/"
+SOMEONE_ELSES_TOKEN = "/accounts/tokens/987654/revoke/"
+
+
+def new_email(world, side):
+    return {"email": "moving.desk@example.ca.gov"}
+
+
+def new_token(world, side):
+    return {"name": "report script", "days": "30"}
+
+
 def new_agency(world, side):
     return {"code": "NEWAG", "name": "New Agency", "headcount": 10}
 
@@ -476,6 +488,31 @@ MATRIX: dict[tuple[str, str], Row] = {
         format="multipart",
         session=True,
     ),
+    # One's own account: every signed-in person has one; signed out, the sign-in page.
+    ("web:account", "GET"): R(302, 200, 200, 200, 200, 200, 200, session=True),
+    ("web:account", "POST"): R(*[302] * 7, body=new_email, format="multipart", session=True),
+    ("web:email-confirm", "GET"): R(
+        302, 200, 200, 200, 200, 200, 200, path=FORGED_EMAIL_LINK, session=True
+    ),
+    ("web:email-confirm", "POST"): R(
+        302, 400, 400, 400, 400, 400, 400, path=FORGED_EMAIL_LINK, session=True
+    ),
+    ("web:tokens", "GET"): R(302, 200, 200, 200, 200, 200, 200, session=True),
+    ("web:tokens", "POST"): R(
+        302, 200, 200, 200, 200, 200, 200, body=new_token, format="multipart", session=True
+    ),
+    # Revoking takes POST only; a token that is not one's own is not found.
+    ("web:token-revoke", "GET"): R(
+        302, 405, 405, 405, 405, 405, 405, path=SOMEONE_ELSES_TOKEN, session=True
+    ),
+    ("web:token-revoke", "POST"): R(
+        302, 404, 404, 404, 404, 404, 404, path=SOMEONE_ELSES_TOKEN, session=True
+    ),
+    # An administrator's second factor (needed only with LOCAL_PASSWORDS=0); nobody else's.
+    ("web:two-factor", "GET"): R(302, 404, 404, 404, 404, 404, 200, session=True),
+    # Sign-in through the agency's provider: off unless configured (tests/identity has it on).
+    ("web:oidc-authenticate", "GET"): R(*[404] * 7, session=True),
+    ("web:oidc-callback", "GET"): R(*[404] * 7, session=True),
 }
 
 

@@ -20,6 +20,7 @@ LAYERS = [
     "notifications",
     "accounts",
     "agencies",
+    "identity",
     "hours",
     "accounting",
     "reports",

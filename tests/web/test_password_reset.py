@@ -42,7 +42,11 @@ def test_a_new_employee_sets_a_password_from_the_emailed_link_and_signs_in(clien
         {"new_password1": "mentoring Saturdays 2119", "new_password2": "mentoring Saturdays 2119"},
     )
     assert done.status_code == 302
-    assert client.login(username="900001", password="mentoring Saturdays 2119")
+    signed_in = client.post(
+        "/accounts/login/", {"username": "900001", "password": "mentoring Saturdays 2119"}
+    )
+    assert signed_in.status_code == 302
+    assert client.get("/api/v1/me/").json()["username"] == "900001"
 
 
 def test_an_unknown_email_gets_the_same_answer_and_no_mail(client, new_person):
