@@ -33,6 +33,7 @@ class PersonalHoursSerializer(serializers.ModelSerializer):
             "status",
             "verified_by_name",
             "verified_on",
+            "verified_via",
             "reviewed_by",
             "reviewed_at",
             "reason",
@@ -43,6 +44,7 @@ class PersonalHoursSerializer(serializers.ModelSerializer):
             "status",
             "verified_by_name",
             "verified_on",
+            "verified_via",
             "reviewed_by",
             "reviewed_at",
             "reason",
@@ -93,6 +95,15 @@ class VerifySerializer(serializers.Serializer):
     )
     verified_on = serializers.DateField(
         required=False, help_text="When the organization verified them; defaults to today."
+    )
+    # Not required here: a missing or blank reason answers the policy's "reason_required".
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required: how the organization confirmed the hours (a signed paper form, a "
+        "phone call); hours the organization confirms itself come through its link.",
     )
 
 

@@ -95,7 +95,9 @@ def test_coordinator_bulk_approves_and_denies_one_with_a_reason_the_employee_see
             organization=org,
         )
         entries.append(
-            services.personal_hours_verify(entry=entry, by=coordinator, verified_by_name="Office")
+            services.personal_hours_verify(
+                reason="Signed paper form", entry=entry, by=coordinator, verified_by_name="Office"
+            )
         )
     requests = [
         services.leave_request_create(

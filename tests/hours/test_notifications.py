@@ -124,7 +124,8 @@ def test_requests_cancellations_and_verifications_send_nothing(
     entry = log_hours(employee, 8, 1)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(coordinator).post(
-            f"{PERSONAL}{entry.pk}/verify/", {"verified_by_name": "Program Office"}
+            f"{PERSONAL}{entry.pk}/verify/",
+            {"verified_by_name": "Program Office", "reason": "A phone call"},
         )
         created = client_for(employee.user).post(
             LEAVE,

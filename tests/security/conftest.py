@@ -86,7 +86,10 @@ def _side(*, agency, pilot, organization, employee, coordinator, day, year) -> S
         )
 
     verified = services.personal_hours_verify(
-        entry=log("8", 0), by=coordinator, verified_by_name="Program Office"
+        reason="Signed paper form",
+        entry=log("8", 0),
+        by=coordinator,
+        verified_by_name="Program Office",
     )
     logged = log("2", 1)
     approved = services.leave_request_create(

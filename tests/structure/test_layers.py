@@ -20,6 +20,7 @@ LAYERS = [
     "accounts",
     "agencies",
     "hours",
+    "confirmations",
     "reports",
     "web",
     "bench",

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 # Every signed-in page reads the session and the user (2), then the user's roles (2).
 PAGES = {
     "/me/": 12,
-    "/coordinator/": 11,
+    "/coordinator/": 13,  # with the disputes and the last verifier names
     "/coordinator/roster/": 6,
     "/workgroup/": 9,
 }
@@ -30,7 +30,9 @@ def _history(person, *, entries: int, org, day, today, coordinator) -> None:
             source="non_working_time",
             organization=org,
         )
-        services.personal_hours_verify(entry=entry, by=coordinator, verified_by_name="Office")
+        services.personal_hours_verify(
+            reason="Signed paper form", entry=entry, by=coordinator, verified_by_name="Office"
+        )
         services.leave_request_create(
             employee=person, by=person.user, date=today, hours=Decimal("0.5"), organization=org
         )

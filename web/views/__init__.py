@@ -13,7 +13,16 @@ from __future__ import annotations
 from .adoption import adoption
 from .common import adoption_workbook_url, agency_workbook_url, home
 from .employee import leave_request_cancel, leave_request_create, my_year, personal_hours_log
-from .queue import bulk_approve, hours_reject, hours_verify, queue, request_approve, request_deny
+from .queue import (
+    bulk_approve,
+    hours_bulk_verify,
+    hours_reject,
+    hours_verify,
+    queue,
+    request_approve,
+    request_deny,
+    send_confirmation_requests,
+)
 from .roster import roster
 
 __all__ = [
@@ -22,6 +31,7 @@ __all__ = [
     "agency_workbook_url",
     "bulk_approve",
     "home",
+    "hours_bulk_verify",
     "hours_reject",
     "hours_verify",
     "leave_request_cancel",
@@ -32,4 +42,5 @@ __all__ = [
     "request_approve",
     "request_deny",
     "roster",
+    "send_confirmation_requests",
 ]

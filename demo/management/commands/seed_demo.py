@@ -249,6 +249,7 @@ class Command(BaseCommand):
                 return None
             if verify:
                 services.personal_hours_verify(
+                    reason="A signed paper form from the organization",
                     entry=entry,
                     by=reviewer,
                     verified_by_name=f"{org.contact_name}, {org.name}",
@@ -305,6 +306,7 @@ class Command(BaseCommand):
             roll = rng.random()
             if roll < 0.8:
                 services.personal_hours_verify(
+                    reason="A signed paper form from the organization",
                     entry=entry,
                     by=reviewer,
                     verified_by_name=f"{org.contact_name}, {org.name}",
