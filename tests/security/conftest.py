@@ -46,6 +46,8 @@ class Side:
     pending: LeaveRequest
     approved: LeaveRequest
     ledger_entry: LedgerEntry
+    contact: object = None  # a verification contact, for the confirmation routes
+    link: object = None  # a confirmation link listing `logged`
 
 
 @dataclass
