@@ -18,6 +18,13 @@ class PersonalHoursSerializer(serializers.ModelSerializer):
     notes = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, help_text=NOTES_HELP
     )
+    verified_via = serializers.ChoiceField(
+        choices=[("", "Not verified"), *PersonalHours.VerifiedVia.choices],
+        read_only=True,
+        help_text="How the verification came: organization_link (the organization's contact, "
+        "through the emailed link) or coordinator (who said how, in reason); empty until "
+        "verified.",
+    )
 
     class Meta:
         model = PersonalHours

@@ -223,6 +223,22 @@ def leave_requests_of_year(agency: Agency, year: int) -> QuerySet[LeaveRequest]:
     )
 
 
+def verified_hours_of_year(agency: Agency, year: int) -> QuerySet[PersonalHours]:
+    """The agency's personal hours verified and dated in `year`, with how each was verified.
+    One query."""
+    first, last = year_bounds(year)
+    return (
+        PersonalHours.objects.filter(
+            employee__agency=agency,
+            date__gte=first,
+            date__lte=last,
+            status=PersonalHours.Status.VERIFIED,
+        )
+        .select_related("employee__user", "organization")
+        .order_by("date", "employee__employee_number", "id")
+    )
+
+
 def agencies() -> list[Agency]:
     return list(Agency.objects.order_by("code"))
 
@@ -243,4 +259,5 @@ __all__ = [
     "leave_requests_of_year",
     "monthly_hours",
     "monthly_totals",
+    "verified_hours_of_year",
 ]

@@ -19,6 +19,7 @@ import io
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -34,7 +35,7 @@ from agencies.models import Agency
 from policy.selectors import policy_params
 
 from . import selectors
-from .selectors import AgencyFigures, EmployeeRow, Monthly
+from .selectors import ZERO, AgencyFigures, EmployeeRow, Monthly
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -230,6 +231,62 @@ REQUEST_COLUMNS = [
     Column("Reason", TEXT, "Why it was denied, cancelled or reversed, or the approval note."),
     Column("Requested on", DATE, "The date the employee made the request (Pacific time)."),
 ]
+
+VERIFIED_VIA_LABELS = {
+    "organization_link": "Organization (its link)",
+    "coordinator": "Coordinator",
+}
+
+VERIFIED_HOURS_COLUMNS = [
+    Column("Date", DATE, "The date of the mentoring on the employee's own time."),
+    Column("Employee number", TEXT, "The employee's identifier."),
+    Column("Employee", TEXT, "The employee who mentored."),
+    Column("Hours", HOURS, "Personal mentoring hours verified."),
+    Column("Organization", TEXT, "The mentoring organization."),
+    Column(
+        "Verified via",
+        TEXT,
+        "Organization (its link): the organization's contact confirmed the hours through the "
+        "link the program emailed; Coordinator: the coordinator recorded a confirmation that "
+        "came another way.",
+    ),
+    Column("Verified by", TEXT, "Who at the organization confirmed the hours."),
+    Column("Verified on", DATE, "When the organization confirmed them."),
+    Column("How", TEXT, "For a coordinator's verification: how the organization confirmed."),
+]
+
+VERIFIED_BY_WAY_ROWS = [
+    Column(
+        "Personal hours verified by the organization (hours)",
+        HOURS,
+        "Verified personal hours that the organization's contact confirmed through the link.",
+    ),
+    Column(
+        "Personal hours verified by the coordinator (hours)",
+        HOURS,
+        "Verified personal hours that a coordinator recorded, saying how the organization "
+        "confirmed them.",
+    ),
+]
+
+
+def _verified_hours_values(entry) -> list[Any]:
+    return [
+        entry.date,
+        entry.employee.employee_number,
+        entry.employee.user.get_full_name(),
+        entry.hours,
+        entry.organization.name,
+        VERIFIED_VIA_LABELS.get(entry.verified_via or "coordinator"),
+        entry.verified_by_name,
+        entry.verified_on,
+        entry.reason if entry.verified_via != "organization_link" else "",
+    ]
+
+
+def _by_way(entries) -> list[Decimal]:
+    by_link = sum((e.hours for e in entries if e.verified_via == "organization_link"), ZERO)
+    return [by_link, sum((e.hours for e in entries), ZERO) - by_link]
 
 
 # --- Cells and sheets ---------------------------------------------------------------------------
@@ -449,7 +506,7 @@ def build_agency_workbook(
     progress: Progress | None = None,
     out: IO[bytes] | None = None,
 ) -> bytes:
-    """The agency workbook: Summary, Employees, Monthly, Requests, Definitions.
+    """The agency workbook: Summary, Employees, Monthly, Requests, Verified hours, Definitions.
 
     Returns the xlsx bytes, or writes them to `out` (then returns b"")."""
     total = 5
@@ -460,6 +517,7 @@ def build_agency_workbook(
         figures.add(row)
     monthly = selectors.monthly_totals(year, agency=agency)
     requests = list(selectors.leave_requests_of_year(agency, year))
+    verified = list(selectors.verified_hours_of_year(agency, year))
 
     generated = _generated(now)
     empty = not figures.has_data and not requests
@@ -476,18 +534,20 @@ def build_agency_workbook(
     employees = wb.create_sheet("Employees")
     months = wb.create_sheet("Monthly")
     leave = wb.create_sheet("Requests")
+    verified_sheet = wb.create_sheet("Verified hours")
     definitions = wb.create_sheet("Definitions")
 
-    values = _figure_values(figures)
+    summary_columns = AGENCY_FIGURE_COLUMNS + VERIFIED_BY_WAY_ROWS
+    values = _figure_values(figures) + _by_way(verified)
     write_table(
         summary,
         heading=heading("summary"),
         columns=SUMMARY_COLUMNS,
         rows=[
             [column.header, value, column.definition]
-            for column, value in zip(AGENCY_FIGURE_COLUMNS, values, strict=True)
+            for column, value in zip(summary_columns, values, strict=True)
         ],
-        kinds=[[TEXT, column.kind, TEXT] for column in AGENCY_FIGURE_COLUMNS],
+        kinds=[[TEXT, column.kind, TEXT] for column in summary_columns],
     )
     _step(progress, 1, total, "Summary")
     _employees_sheet(employees, heading=heading("employees"), rows=rows)
@@ -522,14 +582,25 @@ def build_agency_workbook(
         rows=request_rows,
     )
     _step(progress, 4, total, "Requests")
+    write_table(
+        verified_sheet,
+        heading=heading(
+            "verified personal hours",
+            " Each verification says how it came: from the organization through its link, or "
+            "recorded by the coordinator.",
+        ),
+        columns=VERIFIED_HOURS_COLUMNS,
+        rows=[_verified_hours_values(entry) for entry in verified],
+    )
     _definitions_sheet(
         definitions,
         heading=heading("what each column means"),
         sheets=[
-            ("Summary", AGENCY_FIGURE_COLUMNS),
+            ("Summary", AGENCY_FIGURE_COLUMNS + VERIFIED_BY_WAY_ROWS),
             ("Employees", EMPLOYEE_COLUMNS),
             ("Monthly", MONTHLY_COLUMNS),
             ("Requests", REQUEST_COLUMNS),
+            ("Verified hours", VERIFIED_HOURS_COLUMNS),
         ],
     )
     _step(progress, 5, total, "Definitions")
