@@ -55,6 +55,7 @@ def test_employee_is_refused_paid_leave_until_personal_hours_are_verified(
     entry = PersonalHours.objects.get(employee=employee)
     item = queue.locator(f"#hours-{entry.pk}")
     item.get_by_label("Verified by (at the organization)").fill("Dana Cruz, Friends for Youth")
+    item.get_by_label("How they confirmed it").fill("A signed paper form")
     item.get_by_role("button", name="Verify").click()
     queue.wait_for_load_state()
     assert "Verified 2 hours" in queue.locator(".messages").inner_text()
