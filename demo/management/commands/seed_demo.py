@@ -17,6 +17,7 @@ from django.test.utils import override_settings
 
 from agencies import services as roster
 from agencies.models import Agency, Employee, MentoringOrganization, Role
+from confirmations.services import contact_save
 from hours import services
 from hours.selectors import balance_for
 from policy import dates
@@ -147,6 +148,12 @@ class Command(BaseCommand):
             for name, ok, contact, email in ORGANIZATIONS
         ]
         qualified = [org for org in orgs if org.meets_quality_standards]
+        # Each organization's verification contact, who confirms hours from the emailed link.
+        for org in orgs:
+            if org.contact_email:
+                contact_save(
+                    by=admin, organization=org, name=org.contact_name, email=org.contact_email
+                )
         pilots = {
             code: roster.pilot_create(
                 by=admin,
