@@ -116,7 +116,8 @@ def confirmation_requests_send(
     for contact_id in contacts.values_list("pk", flat=True):
         try:
             results.append(_send_one(contact_id, by=by, agency_ids=agency_ids, today=today))
-        except Exception as error:  # the mail server: report it, go on with the next contact
+        except OSError as error:  # the mail server (smtplib's errors are OSErrors): report it
+            # and go on with the next contact
             contact = VerificationContact.objects.get(pk=contact_id)
             results.append(Sent(contact, None, 0, error=f"{type(error).__name__}: {error}"))
     return [r for r in results if r.entries or r.error]
@@ -228,6 +229,12 @@ def link_respond(
             continue
         if not row.is_open:
             answers.append(Answer(row.entry, decision, False, row.state_text))
+            continue
+        if row.entry.employee.user.email.lower() == link.contact.email.lower():
+            # self_approval: nobody verifies their own hours, a contact included.
+            answers.append(
+                Answer(row.entry, decision, False, "You cannot answer for your own hours.")
+            )
             continue
         try:
             if decision == CONFIRM:

@@ -99,7 +99,8 @@ def respond(request: HttpRequest) -> HttpResponse:
         link = services.link_for_token(token)
     except (services.LinkUnknown, services.LinkGone) as error:
         return _refusal(request, error)
-    everything = request.POST.get("all")
+    # "Confirm all": only ever a confirmation, never a dispute of everything at once.
+    everything = services.CONFIRM if request.POST.get("all") == services.CONFIRM else None
     decisions: dict[int, tuple[str, str]] = {}
     for row in selectors.link_rows(link):
         pk = row.entry.pk

@@ -351,3 +351,20 @@ def test_the_page_works_without_a_csrf_cookie_as_the_token_is_the_key(waiting, a
     assert response.status_code == 200
     entry.refresh_from_db()
     assert entry.status == PersonalHours.Status.VERIFIED
+
+
+def test_a_contact_never_confirms_their_own_hours(contact, employee, log_hours, send, anonymous):
+    contact.email = employee.user.email
+    contact.save()
+    entry = log_hours(employee, 2, 10)
+    token = send()
+    before = snapshot()
+    response = answer(anonymous(), token, **{f"e{entry.pk}": "confirm"})
+    _refused(response, 200, before, "You cannot answer for your own hours.")
+
+
+def test_all_at_once_only_ever_confirms(waiting, anonymous):
+    entry, token = waiting
+    before = snapshot()
+    response = anonymous().post(ANSWER, {"token": token, "typed_name": "Ana", "all": "dispute"})
+    _refused(response, 400, before, "Choose confirm or dispute")
