@@ -160,6 +160,24 @@ def _requests_sql() -> str:
     """  # noqa: S608
 
 
+def _verified_sql() -> str:
+    # Only constants are interpolated; every value is a bound parameter.
+    return """
+    SELECT h.date, e.employee_number, TRIM(u.first_name || ' ' || u.last_name), h.hours,
+           o.name, CASE h.verified_via WHEN 'organization_link' THEN 'Organization (its link)'
+                                      ELSE 'Coordinator' END,
+           h.verified_by_name, h.verified_on,
+           CASE WHEN h.verified_via = 'organization_link' THEN '' ELSE h.reason END
+    FROM hours_personalhours h
+    JOIN agencies_employee e ON e.id = h.employee_id
+    JOIN auth_user u ON u.id = e.user_id
+    JOIN agencies_mentoringorganization o ON o.id = h.organization_id
+    WHERE e.agency_id = %(agency)s AND h.status = 'verified'
+      AND h.date BETWEEN %(first)s AND %(last)s
+    ORDER BY h.date, e.employee_number, h.id
+    """
+
+
 def _rows(sql: str, params: dict):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -258,12 +276,12 @@ def adoption_floor(year: int) -> bytes:
 
 
 def agency_floor(agency, year: int) -> bytes:
-    """Summary, Employees, Monthly, Requests, Definitions for one agency."""
+    """Summary, Employees, Monthly, Requests, Verified hours, Definitions for one agency."""
     params = _bounds(year, agency.pk)
     wb = Workbook(write_only=True)
-    summary, employees, months, leave, definitions = (
+    summary, employees, months, leave, verified, definitions = (
         wb.create_sheet(name)
-        for name in ("Summary", "Employees", "Monthly", "Requests", "Definitions")
+        for name in ("Summary", "Employees", "Monthly", "Requests", "Verified hours", "Definitions")
     )
     figures = None
     employees.append([f"Employees, {agency.code}"])
@@ -273,23 +291,34 @@ def agency_floor(agency, year: int) -> bytes:
         if figures is None:
             figures = _summary_values(row)
         employees.append(row[2:13])
-    columns = workbooks.AGENCY_FIGURE_COLUMNS
+    monthly = _rows(_monthly_sql(one_agency=True), params)
+    _table(months, "Monthly", _headers(workbooks.MONTHLY_COLUMNS), monthly)
+    _table(leave, "Requests", _headers(workbooks.REQUEST_COLUMNS), _rows(_requests_sql(), params))
+    by_way = [0, 0]  # summed as the rows stream, as the workbook does
+    verified_rows = _rows(_verified_sql(), params)
+
+    def counted():
+        for row in verified_rows:
+            by_way[row[5] != "Organization (its link)"] += row[3]
+            yield row
+
+    _table(verified, "Verified hours", _headers(workbooks.VERIFIED_HOURS_COLUMNS), counted())
+    columns = workbooks.AGENCY_FIGURE_COLUMNS + workbooks.VERIFIED_BY_WAY_ROWS
+    values = [*(figures or [None] * 11), *by_way]
     _table(
         summary,
         "Summary",
         _headers(workbooks.SUMMARY_COLUMNS),
-        [[c.header, v, c.definition] for c, v in zip(columns, figures or [None] * 11, strict=True)],
+        [[c.header, v, c.definition] for c, v in zip(columns, values, strict=True)],
     )
-    monthly = _rows(_monthly_sql(one_agency=True), params)
-    _table(months, "Monthly", _headers(workbooks.MONTHLY_COLUMNS), monthly)
-    _table(leave, "Requests", _headers(workbooks.REQUEST_COLUMNS), _rows(_requests_sql(), params))
     _definitions(
         definitions,
         [
-            ("Summary", workbooks.AGENCY_FIGURE_COLUMNS),
+            ("Summary", columns),
             ("Employees", workbooks.EMPLOYEE_COLUMNS),
             ("Monthly", workbooks.MONTHLY_COLUMNS),
             ("Requests", workbooks.REQUEST_COLUMNS),
+            ("Verified hours", workbooks.VERIFIED_HOURS_COLUMNS),
         ],
     )
     return _save(wb)

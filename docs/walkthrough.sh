@@ -32,7 +32,7 @@ echo "3. The coordinator records the organization's verification of each"
 for id in $IDS; do
   curl -s -o /dev/null -w "verify $id: %{http_code}\n" -H "Authorization: Token $COORD" \
     -H 'Content-Type: application/json' "$API/personal-hours/$id/verify/" \
-    -d '{"verified_by_name": "Program Office, Friends for Youth"}'
+    -d '{"verified_by_name": "Program Office, Friends for Youth", "reason": "A signed paper form"}'
 done
 
 echo "4. Five requests of 8 hours of paid mentoring leave"

@@ -27,6 +27,11 @@ class VerifyForm(forms.Form):
         max_length=200, label="Verified by (at the mentoring organization)"
     )
     verified_on = forms.DateField(required=False, label="Verified on (YYYY-MM-DD)")
+    reason = forms.CharField(
+        max_length=2000,
+        label="How the organization confirmed them",
+        help_text="For example: a signed paper form, a phone call with the program manager.",
+    )
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -122,8 +127,17 @@ class PersonalHoursAdmin(ScopedAdmin):
         "organization",
         "status",
         "verified_by_name",
+        "verified_via",
     ]
-    list_filter = ["status", "source", "activity", "employee__agency", "organization", "date"]
+    list_filter = [
+        "status",
+        "verified_via",
+        "source",
+        "activity",
+        "employee__agency",
+        "organization",
+        "date",
+    ]
     search_fields = [
         "employee__employee_number",
         "employee__user__first_name",
@@ -144,6 +158,7 @@ class PersonalHoursAdmin(ScopedAdmin):
         "status",
         "verified_by_name",
         "verified_on",
+        "verified_via",
         "reviewed_by",
         "reviewed_at",
         "reason",
@@ -167,6 +182,7 @@ class PersonalHoursAdmin(ScopedAdmin):
             "Verify personal hours",
             lambda entry, data: services.personal_hours_verify(
                 entry=entry,
+                reason=data["reason"],
                 by=request.user,
                 verified_by_name=data["verified_by_name"],
                 verified_on=data["verified_on"],

@@ -22,6 +22,10 @@ class PersonalHours(models.Model):
         VERIFIED = "verified", "Verified"
         REJECTED = "rejected", "Rejected"
 
+    class VerifiedVia(models.TextChoices):
+        ORGANIZATION_LINK = "organization_link", "By the organization, through its link"
+        COORDINATOR = "coordinator", "By the coordinator"
+
     SOURCE_CHOICES = list(rules.PERSONAL_SOURCES.items())
     ACTIVITY_CHOICES = list(rules.ACTIVITIES.items())
 
@@ -41,6 +45,13 @@ class PersonalHours(models.Model):
         max_length=200, blank=True, help_text="Who at the mentoring organization verified it."
     )
     verified_on = models.DateField(null=True, blank=True)
+    verified_via = models.CharField(
+        max_length=20,
+        choices=VerifiedVia.choices,
+        blank=True,
+        help_text="How the verification reached the program: the organization's own link, or "
+        "the coordinator (who says how in the reason).",
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -17,6 +17,13 @@ class PersonalHoursSerializer(serializers.ModelSerializer):
     notes = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, help_text=NOTES_HELP
     )
+    verified_via = serializers.ChoiceField(
+        choices=[("", "Not verified"), *PersonalHours.VerifiedVia.choices],
+        read_only=True,
+        help_text="How the verification came: organization_link (the organization's contact, "
+        "through the emailed link) or coordinator (who said how, in reason); empty until "
+        "verified.",
+    )
 
     class Meta:
         model = PersonalHours
@@ -32,6 +39,7 @@ class PersonalHoursSerializer(serializers.ModelSerializer):
             "status",
             "verified_by_name",
             "verified_on",
+            "verified_via",
             "reviewed_by",
             "reviewed_at",
             "reason",
@@ -42,6 +50,7 @@ class PersonalHoursSerializer(serializers.ModelSerializer):
             "status",
             "verified_by_name",
             "verified_on",
+            "verified_via",
             "reviewed_by",
             "reviewed_at",
             "reason",
@@ -92,6 +101,15 @@ class VerifySerializer(serializers.Serializer):
     )
     verified_on = serializers.DateField(
         required=False, help_text="When the organization verified them; defaults to today."
+    )
+    # Not required here: a missing or blank reason answers the policy's "reason_required".
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required: how the organization confirmed the hours (a signed paper form, a "
+        "phone call); hours the organization confirms itself come through its link.",
     )
 
 

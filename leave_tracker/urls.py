@@ -18,6 +18,7 @@ from agencies.apis import (
     PilotViewSet,
 )
 from agencies.roster_apis import RosterExportApi, RosterImportApi, RosterTemplateApi
+from confirmations.apis import ConfirmationLinkViewSet, VerificationContactViewSet
 from hours.apis import BalanceViewSet, LeaveRequestViewSet, LedgerViewSet, PersonalHoursViewSet
 
 router = DefaultRouter()
@@ -30,6 +31,10 @@ router.register("personal-hours", PersonalHoursViewSet, basename="personal-hours
 router.register("leave-requests", LeaveRequestViewSet, basename="leave-request")
 router.register("balances", BalanceViewSet, basename="balance")
 router.register("ledger", LedgerViewSet, basename="ledger")
+router.register(
+    "verification-contacts", VerificationContactViewSet, basename="verification-contact"
+)
+router.register("confirmation-links", ConfirmationLinkViewSet, basename="confirmation-link")
 
 
 def healthz(request):
@@ -68,6 +73,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api-auth/", include("rest_framework.urls")),
+    path("confirm/", include("confirmations.urls")),
     path("", include("web.urls")),
 ]
 

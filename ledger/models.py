@@ -22,6 +22,7 @@ class LedgerEntry(models.Model):
         PERSONAL_LOGGED = "personal_hours.logged", "Personal hours logged"
         PERSONAL_VERIFIED = "personal_hours.verified", "Personal hours verified"
         PERSONAL_REJECTED = "personal_hours.rejected", "Personal hours rejected"
+        PERSONAL_DISPUTED = "personal_hours.disputed", "Personal hours disputed by the organization"
         LEAVE_REQUESTED = "leave_request.requested", "Leave requested"
         LEAVE_APPROVED = "leave_request.approved", "Leave approved"
         LEAVE_DENIED = "leave_request.denied", "Leave denied"

@@ -298,6 +298,46 @@ def request_rows_of_year(agency: Agency, year: int):
     )
 
 
+VERIFIED_ROW_FIELDS = (
+    "date",
+    "employee__employee_number",
+    "employee__user__first_name",
+    "employee__user__last_name",
+    "hours",
+    "organization__name",
+    "verified_via",
+    "verified_by_name",
+    "verified_on",
+    "reason",
+)
+
+
+def verified_rows_of_year(agency: Agency, year: int):
+    """verified_hours_of_year() as tuples of VERIFIED_ROW_FIELDS, streamed: what the workbook
+    writes. One query."""
+    return (
+        verified_hours_of_year(agency, year)
+        .values_list(*VERIFIED_ROW_FIELDS)
+        .iterator(chunk_size=2000)
+    )
+
+
+def verified_hours_of_year(agency: Agency, year: int) -> QuerySet[PersonalHours]:
+    """The agency's personal hours verified and dated in `year`, with how each was verified.
+    One query."""
+    first, last = year_bounds(year)
+    return (
+        PersonalHours.objects.filter(
+            employee__agency=agency,
+            date__gte=first,
+            date__lte=last,
+            status=PersonalHours.Status.VERIFIED,
+        )
+        .select_related("employee__user", "organization")
+        .order_by("date", "employee__employee_number", "id")
+    )
+
+
 def agencies() -> list[Agency]:
     return list(Agency.objects.order_by("code"))
 
@@ -338,4 +378,6 @@ __all__ = [
     "monthly_hours",
     "monthly_totals",
     "total_of",
+    "verified_hours_of_year",
+    "verified_rows_of_year",
 ]

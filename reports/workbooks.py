@@ -20,6 +20,7 @@ import itertools
 import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -270,6 +271,51 @@ REQUEST_COLUMNS = [
         wrap=True,
     ),
     Column("Requested on", DATE, "The date the employee made the request (Pacific time)."),
+]
+
+
+VERIFIED_VIA_LABELS = {
+    "organization_link": "Organization (its link)",
+    "coordinator": "Coordinator",
+}
+
+VERIFIED_HOURS_COLUMNS = [
+    Column("Date", DATE, "The date of the mentoring on the employee's own time."),
+    Column("Employee number", TEXT, "The employee's identifier.", width=12),
+    Column("Employee", TEXT, "The employee who mentored.", width=26),
+    Column("Hours", HOURS, "Personal mentoring hours verified."),
+    Column("Organization", TEXT, "The mentoring organization.", width=34),
+    Column(
+        "Verified via",
+        TEXT,
+        "Organization (its link): the organization's contact confirmed the hours through the "
+        "link the program emailed; Coordinator: the coordinator recorded a confirmation that "
+        "came another way.",
+        width=24,
+    ),
+    Column("Verified by", TEXT, "Who at the organization confirmed the hours.", width=24),
+    Column("Verified on", DATE, "When the organization confirmed them."),
+    Column(
+        "How",
+        TEXT,
+        "For a coordinator's verification: how the organization confirmed.",
+        width=40,
+        wrap=True,
+    ),
+]
+
+VERIFIED_BY_WAY_ROWS = [
+    Column(
+        "Personal hours verified by the organization (hours)",
+        HOURS,
+        "Verified personal hours that the organization's contact confirmed through the link.",
+    ),
+    Column(
+        "Personal hours verified by the coordinator (hours)",
+        HOURS,
+        "Verified personal hours that a coordinator recorded, saying how the organization "
+        "confirmed them.",
+    ),
 ]
 
 
@@ -588,13 +634,13 @@ def build_agency_workbook(
     progress: Progress | None = None,
     out: IO[bytes] | None = None,
 ) -> bytes:
-    """The agency workbook: Summary, Employees, Monthly, Requests, Definitions.
+    """The agency workbook: Summary, Employees, Monthly, Requests, Verified hours, Definitions.
 
     The employees and the requests stream from the database into their sheets (write-only mode,
     widths from the columns' known shapes), so memory does not grow with the agency; the
-    Summary, written after them, adds up what they wrote. Five queries whatever the data size.
+    Summary, written after them, adds up what they wrote. Six queries whatever the data size.
     Returns the xlsx bytes, or writes them to `out` (then returns b"")."""
-    total = 5
+    total = 6
     params = policy_params(year)
     figures = selectors.figures_for(agency, params)
     monthly = selectors.monthly_totals(year, agency=agency)
@@ -609,6 +655,7 @@ def build_agency_workbook(
     employees = wb.create_sheet("Employees")
     months = wb.create_sheet("Monthly")
     leave = wb.create_sheet("Requests")
+    verified = wb.create_sheet("Verified hours")
     definitions = wb.create_sheet("Definitions")
 
     _employees_sheet(
@@ -628,33 +675,46 @@ def build_agency_workbook(
         year=year,
     )
     _step(progress, 2, total, "Requests")
+    by_way = _verified_sheet(
+        verified,
+        heading=heading(
+            "verified personal hours",
+            " Each verification says how it came: from the organization through its link, or "
+            "recorded by the coordinator.",
+        ),
+        entries=selectors.verified_rows_of_year(agency, year),
+    )
+    _step(progress, 3, total, "Verified hours")
 
     empty = "" if figures.has_data or requests else _no_data_note(year)
+    summary_columns = AGENCY_FIGURE_COLUMNS + VERIFIED_BY_WAY_ROWS
+    values = _figure_values(figures) + by_way
     write_table(
         summary,
         heading=heading("summary", empty),
         columns=SUMMARY_COLUMNS,
         lines=(
             Line([column.header, value, column.definition], kinds=[TEXT, column.kind, TEXT])
-            for column, value in zip(AGENCY_FIGURE_COLUMNS, _figure_values(figures), strict=True)
+            for column, value in zip(summary_columns, values, strict=True)
         ),
     )
-    _step(progress, 3, total, "Summary")
+    _step(progress, 4, total, "Summary")
     _monthly_sheet(
         months, heading=heading("hours by month", empty), monthly=monthly, year=year, chart="bar"
     )
-    _step(progress, 4, total, "Monthly")
+    _step(progress, 5, total, "Monthly")
     _definitions_sheet(
         definitions,
         heading=heading("what each column means"),
         sheets=[
-            ("Summary", AGENCY_FIGURE_COLUMNS),
+            ("Summary", AGENCY_FIGURE_COLUMNS + VERIFIED_BY_WAY_ROWS),
             ("Employees", EMPLOYEE_COLUMNS),
             ("Monthly", MONTHLY_COLUMNS),
             ("Requests", REQUEST_COLUMNS),
+            ("Verified hours", VERIFIED_HOURS_COLUMNS),
         ],
     )
-    _step(progress, 5, total, "Definitions")
+    _step(progress, 6, total, "Definitions")
     return _save(wb, out)
 
 
@@ -710,14 +770,38 @@ def _requests_sheet(ws, *, heading: Heading, requests, year: int) -> int:
     return last - HEADER_ROW
 
 
-def _person(user) -> str | None:
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
+def _verified_sheet(ws, *, heading: Heading, entries) -> list[Decimal]:
+    """The year's verified personal hours (tuples of selectors.VERIFIED_ROW_FIELDS), streamed
+    into the sheet. Returns the hours verified through the organization's link and by the
+    coordinator, summed as they were written."""
+    by_link = by_coordinator = Decimal("0.00")
 
+    def lines() -> Iterator[Line]:
+        nonlocal by_link, by_coordinator
+        for on, number, first, last, hours, organization, via, by_name, on_day, how in entries:
+            through_link = via == "organization_link"
+            if through_link:
+                by_link += hours
+            else:
+                by_coordinator += hours
+            yield Line(
+                [
+                    on,
+                    number,
+                    f"{first} {last}".strip(),
+                    hours,
+                    organization,
+                    VERIFIED_VIA_LABELS.get(via or "coordinator"),
+                    by_name,
+                    on_day,
+                    "" if through_link else how,
+                ]
+            )
 
-def _local_date(moment: dt.datetime | None) -> dt.date | None:
-    return moment.astimezone(PACIFIC).date() if moment else None
+    last = write_table(ws, heading=heading, columns=VERIFIED_HOURS_COLUMNS, lines=lines())
+    if last == HEADER_ROW:
+        _note_below(ws, "No personal hours are verified for this year yet.")
+    return [by_link, by_coordinator]
 
 
 # --- The adoption workbook ----------------------------------------------------------------------

@@ -163,7 +163,10 @@ def verified_hours(coordinator, day):
             organization=employee.enrollments.first().organization,
         )
         return services.personal_hours_verify(
-            entry=entry, by=coordinator, verified_by_name="Program Office"
+            reason="Signed paper form",
+            entry=entry,
+            by=coordinator,
+            verified_by_name="Program Office",
         )
 
     return make

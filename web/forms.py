@@ -163,6 +163,14 @@ class VerifyForm(PageForm):
     verified_on = forms.DateField(
         label="Verified on", required=False, widget=_date_widget(), help_text="Default: today."
     )
+    # Not required here: the service answers an empty one with the policy's own sentence.
+    reason = forms.CharField(
+        label="How they confirmed it",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"required": True}),
+        help_text="For example: a signed paper form, a phone call.",
+    )
 
 
 class ReasonForm(PageForm):

@@ -49,6 +49,12 @@ urlpatterns = [
     path("coordinator/requests/bulk-approve/", views.bulk_approve, name="bulk-approve"),
     path("coordinator/hours/<int:pk>/verify/", views.hours_verify, name="hours-verify"),
     path("coordinator/hours/<int:pk>/reject/", views.hours_reject, name="hours-reject"),
+    path("coordinator/hours/bulk-verify/", views.hours_bulk_verify, name="hours-bulk-verify"),
+    path(
+        "coordinator/confirmations/send/",
+        views.send_confirmation_requests,
+        name="send-confirmation-requests",
+    ),
     path("coordinator/roster/", views.roster, name="roster"),
     path("workgroup/", views.adoption, name="adoption"),
     path("me/email/", views.email_preferences, name="email-preferences"),

@@ -66,10 +66,10 @@ def plan_import(
     # A number lost its leading zeros when a spreadsheet program saved the file (000123 became
     # 123): the person is already on file under the full number, with the same name and email.
     new_emails = {
-        line.email.casefold()
+        line.values["email"].casefold()
         for line in lines
         if "email" not in line.bad and "employee_number" not in line.bad
-        if line.employee_number not in on_file
+        if line.values["employee_number"] not in on_file
     }
     same_person = {}
     if new_emails:
@@ -166,22 +166,26 @@ def _refuse_lost_zeros(line: Line, on_file, same_person, errors) -> bool:
     """Refuse a new employee number for a person already on file under another number."""
     if any(name in line.bad for name in ("employee_number", "email", "first_name", "last_name")):
         return False
-    if line.employee_number in on_file:
+    number, email = line.values["employee_number"], line.values["email"]
+    first, last = line.values["first_name"], line.values["last_name"]
+    if number in on_file:
         return False
-    names = (line.first_name.casefold(), line.last_name.casefold())
-    for existing in same_person.get(line.email.casefold(), []):
+    for existing in same_person.get(email.casefold(), []):
         user = existing.user
-        if (user.first_name.casefold(), user.last_name.casefold()) != names:
+        if (user.first_name.casefold(), user.last_name.casefold()) != (
+            first.casefold(),
+            last.casefold(),
+        ):
             continue
-        zeros = existing.employee_number.lstrip("0") == line.employee_number.lstrip("0")
+        zeros = existing.employee_number.lstrip("0") == number.lstrip("0")
         line.fail(
             errors,
             "employee_number",
-            f"{line.first_name} {line.last_name} ({line.email}) is already on file as employee "
-            f"{existing.employee_number}, not {line.employee_number}. "
+            f"{first} {last} ({email}) is already on file as employee "
+            f"{existing.employee_number}, not {number}. "
             + (
                 "Leading zeros were probably lost when the file was saved in a spreadsheet "
-                f"program ({existing.employee_number} became {line.employee_number}): format the "
+                f"program ({existing.employee_number} became {number}): format the "
                 "employee_number column as text and type the numbers again, or export the "
                 "roster and start from that file."
                 if zeros
@@ -300,7 +304,7 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
     change = RowChange(
         row=line.row,
         employee_number=employee.employee_number,
-        name=f"{line.first_name} {line.last_name}",
+        name=f"{line.values['first_name']} {line.values['last_name']}",
         adds=("employee",) if line.employee_new else (),
         changes=dict(line.employee_changes),
     )

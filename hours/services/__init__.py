@@ -28,7 +28,12 @@ from .leave_requests import (
     leave_request_reverse,
     leave_requests_bulk_approve,
 )
-from .personal_hours import personal_hours_log, personal_hours_reject, personal_hours_verify
+from .personal_hours import (
+    personal_hours_bulk_verify,
+    personal_hours_log,
+    personal_hours_reject,
+    personal_hours_verify,
+)
 from .years import check_cancellable, check_may_cancel, check_may_decide, is_cancellable
 
 __all__ = [
@@ -48,6 +53,7 @@ __all__ = [
     "leave_request_reverse",
     "is_cancellable",
     "leave_requests_bulk_approve",
+    "personal_hours_bulk_verify",
     "personal_hours_log",
     "personal_hours_reject",
     "personal_hours_verify",

@@ -14,8 +14,9 @@ from hours import selectors
 from hours.models import Balance, PersonalHours
 from ledger.models import LedgerEntry
 from policy import dates, rules
-from policy.errors import StateConflict
+from policy.errors import NotAllowed, StateConflict
 
+from .leave_requests import BulkResult
 from .years import (
     check_can_log,
     check_may_decide,
@@ -92,10 +93,22 @@ def personal_hours_verify(
     verified_by_name: str,
     verified_on: dt.date | None = None,
     today: dt.date | None = None,
+    via: str = PersonalHours.VerifiedVia.COORDINATOR,
+    reason: str = "",
+    link_data: dict | None = None,
 ) -> PersonalHours:
-    """Record the mentoring organization's verification (who there, and when)."""
+    """Record the mentoring organization's verification (who there, when, and how it came).
+
+    `via` is "coordinator" (a coordinator records it, and `reason` says how: a signed paper
+    form, a phone call) or "organization_link" (the organization's contact confirmed it
+    through a confirmation link; `by` is None, the link is the authority, checked by the
+    caller, and `link_data` names the contact, the time and the client address).
+    """
     employee = entry.employee
-    check_may_decide(employee=employee, by=by, action="verify")
+    if via == PersonalHours.VerifiedVia.COORDINATOR:
+        check_may_decide(employee=employee, by=by, action="verify")
+    elif via != PersonalHours.VerifiedVia.ORGANIZATION_LINK or by is not None:
+        raise NotAllowed("Only the organization's own link verifies hours that way.")
     if not verified_by_name.strip():
         raise ValidationError(
             {
@@ -106,6 +119,10 @@ def personal_hours_verify(
     today = today or dates.today()
     verified_on = verified_on or today
     rules.check_verification_date(on=entry.date, verified_on=verified_on, today=today)
+    if via == PersonalHours.VerifiedVia.COORDINATOR:
+        rules.check_reason(
+            reason=reason, action="verify hours yourself (say how the organization confirmed them)"
+        )
     with transaction.atomic():
         balance, entry = _locked_personal(entry)
         if entry.status != PersonalHours.Status.LOGGED:
@@ -113,6 +130,8 @@ def personal_hours_verify(
         entry.status = PersonalHours.Status.VERIFIED
         entry.verified_by_name = verified_by_name.strip()
         entry.verified_on = verified_on
+        entry.verified_via = via
+        entry.reason = reason.strip()
         entry.reviewed_by = by
         entry.reviewed_at = timezone.now()
         entry.save()
@@ -122,9 +141,12 @@ def personal_hours_verify(
             subject=entry,
             employee=employee,
             actor=by,
+            reason=entry.reason,
             data={
                 "verified_by_name": entry.verified_by_name,
                 "verified_on": verified_on.isoformat(),
+                "verified_via": via,
+                **(link_data or {}),
             },
             personal_logged=-entry.hours,
             personal_verified=entry.hours,
@@ -184,3 +206,39 @@ def personal_hours_reject(*, entry: PersonalHours, by, reason: str) -> PersonalH
             },
         )
     return entry
+
+
+def personal_hours_bulk_verify(
+    *,
+    entries: list[PersonalHours],
+    by,
+    verified_by_name: str,
+    reason: str,
+    verified_on: dt.date | None = None,
+    today: dt.date | None = None,
+) -> list[BulkResult]:
+    """Verify each entry on its own, with one verifier name, date and reason for all: one that
+    is refused does not hold back the others."""
+    results = []
+    for entry in entries:
+        try:
+            personal_hours_verify(
+                entry=entry,
+                by=by,
+                verified_by_name=verified_by_name,
+                verified_on=verified_on,
+                reason=reason,
+                today=today,
+            )
+        except rules.PolicyViolation as violation:
+            results.append(BulkResult(entry.pk, False, violation.code, violation.detail))
+        except StateConflict as conflict:
+            results.append(BulkResult(entry.pk, False, conflict.code, conflict.detail))
+        except NotAllowed as refusal:
+            results.append(BulkResult(entry.pk, False, "not_allowed", str(refusal)))
+        except ValidationError as error:
+            detail = "; ".join(error.messages)
+            results.append(BulkResult(entry.pk, False, "invalid", detail))
+        else:
+            results.append(BulkResult(entry.pk, True))
+    return results

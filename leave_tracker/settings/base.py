@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "agencies",
     "hours",
     "accounting",
+    "confirmations",
     "reports",
     "web",
     "bench",
@@ -207,6 +208,11 @@ MAX_PAGE_SIZE = 200
 
 TOKEN_TTL_HOURS = int(os.environ.get("TOKEN_TTL_HOURS", "12"))
 
+# Mentoring organizations' confirmation links: how long one works, and the site's address
+# that emails link to (no request to read it from when the daily command sends them).
+ORG_LINK_TTL_DAYS = int(os.environ.get("ORG_LINK_TTL_DAYS", "14"))
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "agencies.authentication.TokenWithRolesAuthentication",
@@ -224,7 +230,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "leave_tracker.schema.AutoSchema",
     "EXCEPTION_HANDLER": "leave_tracker.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": os.environ.get("AUTH_THROTTLE_RATE", "10/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "auth": os.environ.get("AUTH_THROTTLE_RATE", "10/min"),
+        # The organization's confirmation page, per client address and per link.
+        "org_link_address": os.environ.get("ORG_LINK_THROTTLE_RATE", "30/min"),
+        "org_link": os.environ.get("ORG_LINK_PER_LINK_RATE", "60/hour"),
+    },
     # How many proxies in front of the app append to X-Forwarded-For. 0 (serving directly):
     # the throttle counts by the connecting address, so a client cannot dodge it by sending a
     # made-up X-Forwarded-For; behind one load balancer, set 1.

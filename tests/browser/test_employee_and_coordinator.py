@@ -55,6 +55,7 @@ def test_employee_is_refused_paid_leave_until_personal_hours_are_verified(
     entry = PersonalHours.objects.get(employee=employee)
     item = queue.locator(f"#hours-{entry.pk}")
     item.get_by_label("Verified by (at the organization)").fill("Dana Cruz, Friends for Youth")
+    item.get_by_label("How they confirmed it").fill("A signed paper form")
     item.get_by_role("button", name="Verify").click()
     queue.wait_for_load_state()
     assert "Verified 2 hours" in queue.locator(".messages").inner_text()
@@ -95,7 +96,9 @@ def test_coordinator_bulk_approves_and_denies_one_with_a_reason_the_employee_see
             organization=org,
         )
         entries.append(
-            services.personal_hours_verify(entry=entry, by=coordinator, verified_by_name="Office")
+            services.personal_hours_verify(
+                reason="Signed paper form", entry=entry, by=coordinator, verified_by_name="Office"
+            )
         )
     requests = [
         services.leave_request_create(

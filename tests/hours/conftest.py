@@ -58,7 +58,9 @@ def verified(log_hours, coordinator, second_coordinator):
         entry = log_hours(employee, value, n)
         if by is None:
             by = second_coordinator if employee.user_id == coordinator.pk else coordinator
-        return services.personal_hours_verify(entry=entry, by=by, verified_by_name="Program Office")
+        return services.personal_hours_verify(
+            reason="Signed paper form", entry=entry, by=by, verified_by_name="Program Office"
+        )
 
     return make
 

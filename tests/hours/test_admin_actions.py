@@ -130,6 +130,7 @@ def test_verify_action_records_who_verified(admin_client, employee, log_hours, d
         apply="1",
         verified_by_name="Ana Ruiz, Friends for Youth",
         verified_on=day(3).isoformat(),
+        reason="A signed paper form",
     )
 
     assert done.status_code == 302
@@ -138,6 +139,7 @@ def test_verify_action_records_who_verified(admin_client, employee, log_hours, d
         assert entry.status == PersonalHours.Status.VERIFIED
         assert entry.verified_by_name == "Ana Ruiz, Friends for Youth"
         assert entry.verified_on == day(3)
+        assert entry.verified_via == "coordinator" and entry.reason == "A signed paper form"
         assert entry.reviewed_by == admin_client.actor
     assert LedgerEntry.objects.filter(kind=K.PERSONAL_VERIFIED).count() == 2
     assert employee.balances.get(year=today.year).personal_verified == 5

@@ -306,7 +306,11 @@ def test_coordinator_verifies_hours_with_who_and_when(
     entry = log_hours(employee, 3)
     response = client_for(coordinator).post(
         verify_url(entry),
-        {"verified_by_name": "Ana Ruiz, Friends for Youth", "verified_on": day(5).isoformat()},
+        {
+            "verified_by_name": "Ana Ruiz, Friends for Youth",
+            "verified_on": day(5).isoformat(),
+            "reason": "A signed paper form",
+        },
         format="json",
     )
     assert response.status_code == 200, response.json()
@@ -325,7 +329,9 @@ def test_coordinator_verifies_hours_with_who_and_when(
 def test_verified_on_defaults_to_today(client_for, coordinator, employee, log_hours, today):
     entry = log_hours(employee, 3)
     response = client_for(coordinator).post(
-        verify_url(entry), {"verified_by_name": "Program Office"}, format="json"
+        verify_url(entry),
+        {"verified_by_name": "Program Office", "reason": "A phone call"},
+        format="json",
     )
     assert response.status_code == 200
     assert response.json()["verified_on"] == today.isoformat()
@@ -335,7 +341,7 @@ def test_employee_cannot_verify_their_own_hours(client_for, employee, log_hours,
     entry = log_hours(employee, 3)
     before = snapshot()
     response = client_for(employee.user).post(
-        verify_url(entry), {"verified_by_name": "Me"}, format="json"
+        verify_url(entry), {"verified_by_name": "Me", "reason": "A phone call"}, format="json"
     )
     assert response.status_code == 403
     assert snapshot() == before
@@ -347,7 +353,7 @@ def test_coordinator_of_another_agency_gets_404(
     entry = log_hours(employee, 3)
     before = snapshot()
     response = client_for(other_coordinator).post(
-        verify_url(entry), {"verified_by_name": "X"}, format="json"
+        verify_url(entry), {"verified_by_name": "X", "reason": "A phone call"}, format="json"
     )
     assert response.status_code == 404
     assert (
@@ -367,7 +373,10 @@ def test_workgroup_reads_but_cannot_verify_or_reject(
     client = client_for(workgroup)
     assert client.get(f"{URL}{entry.pk}/").status_code == 200
     assert (
-        client.post(verify_url(entry), {"verified_by_name": "X"}, format="json").status_code == 403
+        client.post(
+            verify_url(entry), {"verified_by_name": "X", "reason": "A phone call"}, format="json"
+        ).status_code
+        == 403
     )
     assert client.post(reject_url(entry), {"reason": "No"}, format="json").status_code == 403
     assert snapshot() == before
@@ -379,7 +388,9 @@ def test_coordinator_cannot_verify_their_own_hours(
     own = log_hours(coordinator.employee, 3)
     before = snapshot()
     response = client_for(coordinator).post(
-        verify_url(own), {"verified_by_name": "Program Office"}, format="json"
+        verify_url(own),
+        {"verified_by_name": "Program Office", "reason": "A phone call"},
+        format="json",
     )
     assert response.status_code == 400
     assert response.json()["code"] == "self_approval"
@@ -388,7 +399,9 @@ def test_coordinator_cannot_verify_their_own_hours(
     assert snapshot() == before
     # Another coordinator of the agency may.
     allowed = client_for(second_coordinator).post(
-        verify_url(own), {"verified_by_name": "Program Office"}, format="json"
+        verify_url(own),
+        {"verified_by_name": "Program Office", "reason": "A phone call"},
+        format="json",
     )
     assert allowed.status_code == 200
 
@@ -397,10 +410,15 @@ def test_verifying_twice_answers_409(client_for, coordinator, employee, log_hour
     entry = log_hours(employee, 3)
     client = client_for(coordinator)
     assert (
-        client.post(verify_url(entry), {"verified_by_name": "A"}, format="json").status_code == 200
+        client.post(
+            verify_url(entry), {"verified_by_name": "A", "reason": "A phone call"}, format="json"
+        ).status_code
+        == 200
     )
     before = snapshot()
-    again = client.post(verify_url(entry), {"verified_by_name": "A"}, format="json")
+    again = client.post(
+        verify_url(entry), {"verified_by_name": "A", "reason": "A phone call"}, format="json"
+    )
     assert again.status_code == 409
     assert again.json()["code"] == "invalid_status"
     assert snapshot() == before
@@ -410,7 +428,7 @@ def test_verifying_twice_answers_409(client_for, coordinator, employee, log_hour
     ("payload", "field"),
     [
         ({}, "verified_by_name"),
-        ({"verified_by_name": "   "}, "verified_by_name"),
+        ({"verified_by_name": "   ", "reason": "A phone call"}, "verified_by_name"),
         ({"verified_by_name": "x" * 201}, "verified_by_name"),
         ({"verified_by_name": "A", "verified_on": "soon"}, "verified_on"),
         ({"verified_by_name": "A", "verified_on": "FUTURE"}, "verified_on"),
@@ -473,13 +491,21 @@ def test_rejecting_twice_answers_409(client_for, coordinator, employee, log_hour
     assert again.json()["code"] == "invalid_status"
     # Rejected hours cannot be verified afterwards either.
     assert (
-        client.post(verify_url(entry), {"verified_by_name": "A"}, format="json").status_code == 409
+        client.post(
+            verify_url(entry), {"verified_by_name": "A", "reason": "A phone call"}, format="json"
+        ).status_code
+        == 409
     )
 
 
 def test_unknown_or_huge_ids_answer_404(client_for, coordinator):
     client = client_for(coordinator)
-    assert client.post(f"{URL}999999/verify/", {"verified_by_name": "A"}).status_code == 404
+    assert (
+        client.post(
+            f"{URL}999999/verify/", {"verified_by_name": "A", "reason": "A phone call"}
+        ).status_code
+        == 404
+    )
     assert client.get(f"{URL}{10**20}/").status_code == 404
 
 

@@ -41,7 +41,7 @@ def _log(employee, on, hours, *, verify_by=None):
     )
     if verify_by is not None:
         entry = services.personal_hours_verify(
-            entry=entry, by=verify_by, verified_by_name="Program Office"
+            reason="Signed paper form", entry=entry, by=verify_by, verified_by_name="Program Office"
         )
     return entry
 

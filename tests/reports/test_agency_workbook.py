@@ -31,8 +31,15 @@ def dot_book(mentoring_year, open_workbook):
     return open_workbook(build_agency_workbook(mentoring_year["dot"], mentoring_year["year"]))
 
 
-def test_sheets_are_summary_employees_monthly_requests_definitions(dot_book):
-    assert dot_book.sheetnames == ["Summary", "Employees", "Monthly", "Requests", "Definitions"]
+def test_sheets_are_summary_employees_monthly_requests_verified_hours_definitions(dot_book):
+    assert dot_book.sheetnames == [
+        "Summary",
+        "Employees",
+        "Monthly",
+        "Requests",
+        "Verified hours",
+        "Definitions",
+    ]
 
 
 def test_employee_rows_equal_the_balances_api(dot_book, mentoring_year, client_for, workgroup):
@@ -199,5 +206,5 @@ def test_building_runs_a_fixed_number_of_queries(
     mentoring_year, more_of_everything, django_assert_num_queries, extra
 ):
     more_of_everything(extra)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # with the verified hours
         build_agency_workbook(mentoring_year["dot"], mentoring_year["year"])

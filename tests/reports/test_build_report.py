@@ -19,7 +19,14 @@ def test_builds_the_agency_workbook_to_a_file(mentoring_year, tmp_path):
         "build_report", "agency", "DOT", "--year", year, "-o", str(path), stdout=out, stderr=err
     )
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Summary", "Employees", "Monthly", "Requests", "Definitions"]
+    assert book.sheetnames == [
+        "Summary",
+        "Employees",
+        "Monthly",
+        "Requests",
+        "Verified hours",
+        "Definitions",
+    ]
     assert f"Wrote {path}" in out.getvalue()
     assert err.getvalue() == ""  # not a terminal: no progress bar
 

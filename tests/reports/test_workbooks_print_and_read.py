@@ -20,7 +20,7 @@ from reports.workbooks import HEADER_ROW, build_adoption_workbook, build_agency_
 
 from .conftest import table
 
-AGENCY_SHEETS = ["Summary", "Employees", "Monthly", "Requests", "Definitions"]
+AGENCY_SHEETS = ["Summary", "Employees", "Monthly", "Requests", "Verified hours", "Definitions"]
 
 
 @pytest.fixture

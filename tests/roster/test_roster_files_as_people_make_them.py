@@ -256,6 +256,9 @@ def test_a_dry_run_lists_the_rows_it_would_add_or_change_and_what_changes(
 ):
     other = OrganizationFactory(name="Be A Mentor")
     line = employee.enrollments.get()
+    # An account never used to sign in: a coordinator's file may still change its email.
+    employee.user.set_unusable_password()
+    employee.user.save()
     same = make_row(
         0,
         employee_number=employee.employee_number,

@@ -46,6 +46,8 @@ class Side:
     pending: LeaveRequest
     approved: LeaveRequest
     ledger_entry: LedgerEntry
+    contact: object = None  # a verification contact, for the confirmation routes
+    link: object = None  # a confirmation link listing `logged`
 
 
 @dataclass
@@ -86,7 +88,10 @@ def _side(*, agency, pilot, organization, employee, coordinator, day, year) -> S
         )
 
     verified = services.personal_hours_verify(
-        entry=log("8", 0), by=coordinator, verified_by_name="Program Office"
+        reason="Signed paper form",
+        entry=log("8", 0),
+        by=coordinator,
+        verified_by_name="Program Office",
     )
     logged = log("2", 1)
     approved = services.leave_request_create(

@@ -29,6 +29,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounting.models import Batch
+from accounts.models import hash_token
 from agencies.serializers import (
     AgencySerializer,
     EmployeeSerializer,
@@ -36,6 +37,7 @@ from agencies.serializers import (
     MentoringOrganizationSerializer,
     PilotSerializer,
 )
+from confirmations.models import ConfirmationLink, VerificationContact
 
 from ..factories import PASSWORD, EmployeeFactory, LeaveRequestFactory
 from .conftest import ROLES
@@ -196,7 +198,11 @@ def patch(**fields):
 
 
 def verification(world, side):
-    return {"verified_by_name": "Program Office", "verified_on": world.extra["today"].isoformat()}
+    return {
+        "verified_by_name": "Program Office",
+        "verified_on": world.extra["today"].isoformat(),
+        "reason": "A phone call",
+    }
 
 
 def reason(world, side):
@@ -221,6 +227,35 @@ def prefixed(prefix, body):
         return {f"{prefix.format(pk=pk)}-{k}": v for k, v in body(world, side).items()}
 
     return make
+
+
+def new_contact(world, side):
+    return {
+        "organization": world.side(side).organization.pk,
+        "name": "Ana Ruiz",
+        "email": f"ana.{side}@example.org",
+    }
+
+
+def link_token(world, side):
+    return {"token": world.extra[f"token_{side}"]}
+
+
+def link_answer(world, side):
+    pk = world.side(side).logged.pk
+    return {
+        "token": world.extra[f"token_{side}"],
+        "typed_name": "Ana Ruiz",
+        f"decision-{pk}": "dispute",
+        f"words-{pk}": "Not one of ours.",
+    }
+
+
+def bulk_verification(world, side):
+    return {
+        "ids": [world.side(side).logged.pk],
+        **{f"bulk-verify-{k}": v for k, v in verification(world, side).items()},
+    }
 
 
 def bulk(world, side):
@@ -475,6 +510,44 @@ MATRIX: dict[tuple[str, str], Row] = {
         format="multipart",
         session=True,
     ),
+    # Organizations' confirmations. Contacts: program staff read them, administrators and
+    # coordinators keep them (an organization serves every agency), nobody deletes one.
+    ("verification-contact-list", "GET"): R(401, 403, 403, 200, 200, 200, 200),
+    ("verification-contact-list", "POST"): R(401, 403, 403, 201, 201, 403, 201, body=new_contact),
+    ("verification-contact-detail", "GET"): R(401, 403, 403, 200, 200, 200, 200, obj="contact"),
+    ("verification-contact-detail", "PUT"): R(
+        401, 403, 403, 200, 200, 403, 200, obj="contact", body=new_contact
+    ),
+    ("verification-contact-detail", "PATCH"): R(
+        401, 403, 403, 200, 200, 403, 200, obj="contact", body=patch(active=False)
+    ),
+    # Links: the coordinators of the agencies a link lists read and withdraw it.
+    ("confirmation-link-list", "GET"): R(401, 403, 403, 200, 200, 200, 200),
+    ("confirmation-link-detail", "GET"): R(
+        401, 403, 403, (200, 404), (404, 200), 200, 200, obj="link"
+    ),
+    ("confirmation-link-revoke", "POST"): R(
+        401, 403, 403, (200, 404), (404, 200), 403, 200, obj="link", body=patch()
+    ),
+    # The contact's page: anyone, no account; only a valid token opens entries (an altered,
+    # expired or revoked one answers 404 or 410: tests/confirmations/test_link_page.py).
+    ("confirmations:open", "GET"): R(*[200] * 7, session=True),
+    ("confirmations:open", "POST"): R(
+        *[200] * 7, body=link_token, format="multipart", session=True
+    ),
+    ("confirmations:respond", "GET"): R(*[405] * 7, session=True),
+    ("confirmations:respond", "POST"): R(
+        *[200] * 7, body=link_answer, format="multipart", session=True
+    ),
+    ("web:hours-bulk-verify", "GET"): R(*[405] * 7, session=True),
+    # Outside reach, ids are reported as not found inside a 200, as for bulk approval.
+    ("web:hours-bulk-verify", "POST"): R(
+        302, 403, 403, 200, 200, 403, 200, body=bulk_verification, format="multipart", session=True
+    ),
+    ("web:send-confirmation-requests", "GET"): R(*[405] * 7, session=True),
+    ("web:send-confirmation-requests", "POST"): R(
+        302, 403, 403, 302, 302, 403, 302, body=patch(), format="multipart", session=True
+    ),
     ("web:hours-verify", "POST"): R(
         302,
         (403, 404),
@@ -565,6 +638,10 @@ def _call(world, name: str, method: str, row: Row, role: str, side: str) -> int:
     return response.status_code
 
 
+def from_now(*, days: int):
+    return timezone.now() + dt.timedelta(days=days)
+
+
 @pytest.fixture
 def matrix_world(world, today):
     world.extra["today"] = today
@@ -583,6 +660,22 @@ def matrix_world(world, today):
         LeaveRequestFactory(
             employee=side.employee, date=today, status="approved", hours=Decimal("1")
         )
+    for side_name in ("dot", "dph"):
+        side = world.side(side_name)
+        side.contact = VerificationContact.objects.create(
+            organization=side.logged.organization,
+            name=f"Contact {side_name}",
+            email=f"contact.{side_name}@example.org",
+        )
+        token = ConfirmationLink.new_token()
+        side.link = ConfirmationLink.objects.create(
+            contact=side.contact,
+            digest=hash_token(token),
+            prefix=token[:8],
+            expires_at=from_now(days=14),
+        )
+        side.link.entries.set([side.logged])
+        world.extra[f"token_{side_name}"] = token
     return world
 
 

@@ -69,7 +69,10 @@ def test_database_error_during_verification_leaves_the_hours_awaiting(world):
 
     with _database_fails_at_the_ledger(), pytest.raises(DatabaseError):
         services.personal_hours_verify(
-            entry=world.dot.logged, by=world.users["coordinator"], verified_by_name="Office"
+            reason="Signed paper form",
+            entry=world.dot.logged,
+            by=world.users["coordinator"],
+            verified_by_name="Office",
         )
 
     assert _snapshot(world.dot.employee) == before
@@ -84,7 +87,7 @@ def test_database_error_during_verification_through_the_api(world):
     with _database_fails_at_the_ledger():
         response = _client(world, "coordinator").post(
             f"/api/v1/personal-hours/{world.dot.logged.pk}/verify/",
-            {"verified_by_name": "Office"},
+            {"verified_by_name": "Office", "reason": "A phone call"},
             format="json",
         )
 

@@ -94,6 +94,7 @@ def test_verifying_records_the_signed_in_coordinator_whatever_the_body_says(worl
         f"/api/v1/personal-hours/{world.dot.logged.pk}/verify/",
         {
             "verified_by_name": "Program Office",
+            "reason": "A phone call",
             "status": "rejected",
             "reviewed_by": world.users["admin"].pk,
             "hours": "12.00",

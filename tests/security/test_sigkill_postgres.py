@@ -138,7 +138,9 @@ def test_sigkill_during_a_write_burst_loses_no_confirmed_write(
             source="non_working_time",
             organization=org,
         )
-        services.personal_hours_verify(entry=verified, by=coordinator, verified_by_name="Office")
+        services.personal_hours_verify(
+            reason="Signed paper form", entry=verified, by=coordinator, verified_by_name="Office"
+        )
         writers.append((employee, token_create(user=employee.user)[0]))
 
     port = _free_port()

@@ -23,6 +23,7 @@ LAYERS = [
     "identity",
     "hours",
     "accounting",
+    "confirmations",
     "reports",
     "web",
     "reminders",

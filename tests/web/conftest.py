@@ -39,7 +39,9 @@ def dot_year(dot, dot_pilot, org, coordinator, day, today):
             entry = services.personal_hours_log(
                 **common, date=day(0), hours=Decimal("4"), source="non_working_time"
             )
-            services.personal_hours_verify(entry=entry, by=coordinator, verified_by_name="Office")
+            services.personal_hours_verify(
+                reason="Signed paper form", entry=entry, by=coordinator, verified_by_name="Office"
+            )
             services.personal_hours_log(
                 **common, date=day(0), hours=Decimal("1"), source="annual_leave"
             )

@@ -161,7 +161,9 @@ def test_cancelling_another_agencys_request_is_not_found(
         source="non_working_time",
         organization=org,
     )
-    services.personal_hours_verify(entry=entry, by=other_coordinator, verified_by_name="Office")
+    services.personal_hours_verify(
+        reason="Signed paper form", entry=entry, by=other_coordinator, verified_by_name="Office"
+    )
     leave = services.leave_request_create(
         employee=other_employee,
         by=other_employee.user,

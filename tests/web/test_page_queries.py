@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 # profile (1); a coordinator's pages count what waits for the header's "Waiting for you" (2).
 PAGES = {
     "/me/": 12,
-    "/coordinator/": 12,
+    "/coordinator/": 14,  # with the disputes and the last verifier names
     "/coordinator/roster/": 7,
     "/workgroup/": 8,
 }
@@ -33,7 +33,9 @@ def _history(person, *, entries: int, org, day, today, coordinator) -> None:
             source="non_working_time",
             organization=org,
         )
-        services.personal_hours_verify(entry=entry, by=coordinator, verified_by_name="Office")
+        services.personal_hours_verify(
+            reason="Signed paper form", entry=entry, by=coordinator, verified_by_name="Office"
+        )
         services.leave_request_create(
             employee=person,
             by=person.user,

@@ -67,7 +67,9 @@ def test_own_requests_are_left_to_another_coordinator(
         source="non_working_time",
         organization=org,
     )
-    services.personal_hours_verify(entry=entry, by=second_coordinator, verified_by_name="Office")
+    services.personal_hours_verify(
+        reason="Signed paper form", entry=entry, by=second_coordinator, verified_by_name="Office"
+    )
     leave = services.leave_request_create(
         employee=own, by=coordinator, date=today, hours=Decimal("2"), organization=org
     )
@@ -144,12 +146,28 @@ def test_deciding_twice_is_a_conflict(coordinator, pending, web_client):
 def test_verify_records_who_at_the_organization(coordinator, logged, web_client):
     response = web_client(coordinator).post(
         f"/coordinator/hours/{logged.pk}/verify/",
-        {f"verify-{logged.pk}-verified_by_name": "Dana at Friends for Youth"},
+        {
+            f"verify-{logged.pk}-verified_by_name": "Dana at Friends for Youth",
+            f"verify-{logged.pk}-reason": "A signed paper form",
+        },
     )
     assert response.status_code == 302
     logged.refresh_from_db()
     assert logged.status == PersonalHours.Status.VERIFIED
     assert logged.verified_by_name == "Dana at Friends for Youth"
+    assert logged.verified_via == "coordinator" and logged.reason == "A signed paper form"
+
+
+def test_verify_needs_how_the_organization_confirmed(coordinator, logged, web_client):
+    response = web_client(coordinator).post(
+        f"/coordinator/hours/{logged.pk}/verify/",
+        {f"verify-{logged.pk}-verified_by_name": "Dana at Friends for Youth"},
+    )
+    assert response.status_code == 400
+    form = response.context["hours_rows"][0]["verify"]
+    assert "reason" in form.errors
+    logged.refresh_from_db()
+    assert logged.status == PersonalHours.Status.LOGGED
 
 
 def test_verify_needs_the_verifiers_name(coordinator, logged, web_client):
@@ -189,7 +207,9 @@ def test_bulk_approve_says_which_passed_and_why_others_did_not(
         source="non_working_time",
         organization=org,
     )
-    services.personal_hours_verify(entry=entry, by=coordinator, verified_by_name="Office")
+    services.personal_hours_verify(
+        reason="Signed paper form", entry=entry, by=coordinator, verified_by_name="Office"
+    )
     first = services.leave_request_create(
         employee=employee, by=employee.user, date=today, hours=Decimal("2"), organization=org
     )
@@ -206,7 +226,9 @@ def test_bulk_approve_says_which_passed_and_why_others_did_not(
         source="non_working_time",
         organization=org,
     )
-    services.personal_hours_verify(entry=dph_entry, by=other_coordinator, verified_by_name="Office")
+    services.personal_hours_verify(
+        reason="Signed paper form", entry=dph_entry, by=other_coordinator, verified_by_name="Office"
+    )
     outside = services.leave_request_create(
         employee=other_employee,
         by=other_employee.user,

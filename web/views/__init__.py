@@ -15,7 +15,16 @@ from .adoption import adoption
 from .common import adoption_workbook_url, agency_workbook_url, home
 from .email import email_preferences
 from .employee import leave_request_cancel, leave_request_create, my_year, personal_hours_log
-from .queue import bulk_approve, hours_reject, hours_verify, queue, request_approve, request_deny
+from .queue import (
+    bulk_approve,
+    hours_bulk_verify,
+    hours_reject,
+    hours_verify,
+    queue,
+    request_approve,
+    request_deny,
+    send_confirmation_requests,
+)
 from .roster import roster
 
 __all__ = [
@@ -27,6 +36,7 @@ __all__ = [
     "home",
     "leave_accounting",
     "leave_accounting_send",
+    "hours_bulk_verify",
     "hours_reject",
     "hours_verify",
     "leave_request_cancel",
@@ -37,4 +47,5 @@ __all__ = [
     "request_approve",
     "request_deny",
     "roster",
+    "send_confirmation_requests",
 ]

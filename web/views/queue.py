@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.roles import Roles, roles_of
+from confirmations import selectors as confirmations
+from confirmations.services import confirmation_requests_send
 from hours import services
 from hours.models import LeaveRequest, PersonalHours
 from policy import dates, rules
@@ -39,6 +41,7 @@ def _queue_page(
     error_anchor: str = "",
     bulk: dict | None = None,
     confirm: dict | None = None,
+    bulk_verify: dict | None = None,
     status: int = 200,
 ) -> HttpResponse:
     """The queues; `bound` holds a submitted item form (by prefix) to show with its errors."""
@@ -66,11 +69,27 @@ def _queue_page(
         }
         for r in requests_page
     ]
+    hours_list = list(hours_page)
+    disputes = confirmations.disputes_by_entry([h.pk for h in hours_list]) if hours_list else {}
+    # The verifier name last typed for each organization, offered again.
+    remembered = (
+        confirmations.last_verifier_names(
+            organization_ids={h.organization_id for h in hours_list},
+            agency_ids=None if roles.is_admin else roles.coordinator_agency_ids,
+        )
+        if hours_list
+        else {}
+    )
     hours_rows = [
         {
             "item": h,
+            "disputes": disputes.get(h.pk, []),
             "verify": _labelled(
-                bound.get(f"verify-{h.pk}") or VerifyForm(prefix=f"verify-{h.pk}"),
+                bound.get(f"verify-{h.pk}")
+                or VerifyForm(
+                    prefix=f"verify-{h.pk}",
+                    initial={"verified_by_name": remembered.get(h.organization_id, "")},
+                ),
                 verified_by_name=f"Verified by (at the organization), for {_whose(h)} hours "
                 f"of {h.date:%b %-d}",
                 verified_on=f"Verified on, for {_whose(h)} hours of {h.date:%b %-d}",
@@ -80,9 +99,11 @@ def _queue_page(
                 reason=f"Reason for rejecting {_whose(h)} hours of {h.date:%b %-d}",
             ),
         }
-        for h in hours_page
+        for h in hours_list
     ]
     agencies = list(web.agencies_coordinated(roles))
+    bulk_verify_form = bound.get("bulk-verify") or VerifyForm(prefix="bulk-verify")
+    bulk_verify_form.fields["verified_by_name"].widget.attrs["list"] = "remembered-names"
     context = {
         "requests_page": requests_page,
         "requests_rows": requests_rows,
@@ -95,6 +116,9 @@ def _queue_page(
         ),
         "bulk": bulk,
         "confirm": confirm,
+        "bulk_verify": bulk_verify,
+        "bulk_verify_form": bulk_verify_form,
+        "remembered_names": sorted(set(remembered.values())),
         "workbooks": [(a, agency_workbook_url(a.code, today.year)) for a in agencies],
         "year": today.year,
     }
@@ -194,8 +218,8 @@ def hours_verify(request: HttpRequest, pk: int) -> HttpResponse:
         return _queue_page(request, bound={prefix: form}, status=400)
     return _decide(
         request,
-        action=lambda verified_by_name, verified_on: services.personal_hours_verify(
-            entry=entry, by=request.user, verified_by_name=verified_by_name, verified_on=verified_on
+        action=lambda **fields: services.personal_hours_verify(
+            entry=entry, by=request.user, **fields
         ),
         prefix=prefix,
         form=form,
@@ -269,3 +293,73 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
     ]
     bulk = {"approved": outcome.approved, "refused": outcome.refused, "rows": rows}
     return _queue_page(request, bulk=bulk)
+
+
+@require_POST
+@login_required
+def hours_bulk_verify(request: HttpRequest) -> HttpResponse:
+    """Verify the ticked personal hours with one verifier name, date and reason, each on its
+    own, and say which passed and why not."""
+    roles = roles_of(request.user)
+    require_coordinator(roles)
+    try:
+        ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
+    except ValueError:
+        ids = None
+    if not ids or len(ids) > 200 or min(ids) < 1:
+        return _queue_page(request, error="Tick between 1 and 200 entries to verify.", status=400)
+    form = VerifyForm(request.POST, prefix="bulk-verify")
+    if not form.is_valid():
+        return _queue_page(request, bound={"bulk-verify": form}, status=400)
+    if not form.cleaned_data["reason"].strip():
+        form.add_error("reason", "Say how the organization confirmed these hours.")
+        return _queue_page(request, bound={"bulk-verify": form}, status=400)
+    queryset = web.scoped_entries(
+        PersonalHours.objects.select_related("employee__user", "employee__agency", "organization"),
+        roles,
+    )
+    found = {entry.pk: entry for entry in queryset.filter(pk__in=ids)}
+    results = {
+        result.id: result
+        for result in services.personal_hours_bulk_verify(
+            entries=[found[i] for i in ids if i in found], by=request.user, **form.cleaned_data
+        )
+    }
+    rows = []
+    for i in ids:
+        result = results.get(i)
+        rows.append(
+            {
+                "id": i,
+                "entry": found.get(i),
+                "verified": bool(result and result.approved),
+                "code": result.code if result else "not_found",
+                "detail": result.detail if result else "No such entry within your reach.",
+            }
+        )
+    verified = sum(1 for row in rows if row["verified"])
+    bulk = {"verified": verified, "refused": len(rows) - verified, "rows": rows}
+    return _queue_page(request, bulk_verify=bulk)
+
+
+@require_POST
+@login_required
+def send_confirmation_requests(request: HttpRequest) -> HttpResponse:
+    """Email the organizations' contacts the hours of the coordinator's agencies that wait."""
+    roles = roles_of(request.user)
+    require_coordinator(roles)
+    sent = confirmation_requests_send(by=request.user)
+    done = [s for s in sent if not s.error]
+    for result in sent:
+        if result.error:
+            messages.error(request, f"Not sent to {result.contact.email}: {result.error}")
+    if done:
+        names = ", ".join(f"{s.contact.name} ({s.contact.organization.name})" for s in done)
+        messages.success(request, f"Sent confirmation requests to {names}.")
+    elif not sent:
+        messages.info(
+            request,
+            "Nothing to send: no contact has entries waiting that were not already sent to them "
+            "(each contact gets at most one email a day).",
+        )
+    return redirect("web:queue")

@@ -20,6 +20,7 @@ from accounting import selectors as accounting_selectors
 from accounting import services as accounting
 from agencies import services as roster
 from agencies.models import Agency, Employee, MentoringOrganization, Role
+from confirmations.services import contact_save
 from hours import services
 from hours.selectors import balance_for
 from policy import dates
@@ -153,6 +154,12 @@ class Command(BaseCommand):
             for name, ok, contact, email in ORGANIZATIONS
         ]
         qualified = [org for org in orgs if org.meets_quality_standards]
+        # Each organization's verification contact, who confirms hours from the emailed link.
+        for org in orgs:
+            if org.contact_email:
+                contact_save(
+                    by=admin, organization=org, name=org.contact_name, email=org.contact_email
+                )
         pilots = {
             code: roster.pilot_create(
                 by=admin,
@@ -263,6 +270,7 @@ class Command(BaseCommand):
                 return None
             if verify:
                 services.personal_hours_verify(
+                    reason="A signed paper form from the organization",
                     entry=entry,
                     by=reviewer,
                     verified_by_name=f"{org.contact_name}, {org.name}",
@@ -319,6 +327,7 @@ class Command(BaseCommand):
             roll = rng.random()
             if roll < 0.8:
                 services.personal_hours_verify(
+                    reason="A signed paper form from the organization",
                     entry=entry,
                     by=reviewer,
                     verified_by_name=f"{org.contact_name}, {org.name}",
