@@ -39,7 +39,9 @@ def message_queue(*, to: str, template: str, context: dict, link: str) -> Email 
     subject = " ".join(render_to_string(f"{template}.subject.txt", context).split())
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
-    with transaction.atomic():
+    # Within the change's transaction (where services call it) no savepoint is needed: the row
+    # is written, or rolled back, with the change; alone it is its own transaction.
+    with transaction.atomic(savepoint=False):
         return mail.send(
             recipients=[to],
             subject=subject,

@@ -93,9 +93,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
     services.batch_send(agency=dot, period=on(5, 1), by=coordinator)
     client = signed_in(coordinator)
     # Two of them are the header's "Waiting for you" count, on every coordinator page.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         assert client.get(f"{PAGE}?period={JUNE}").status_code == 200
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(f"{PAGE}?period={YEAR}-05").status_code == 200
 
 

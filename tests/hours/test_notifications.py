@@ -76,7 +76,8 @@ def test_reversal_is_queued_with_the_reason(
 def test_verified_personal_hours_are_queued(client_for, coordinator, employee, log_hours):
     entry = log_hours(employee, 3)
     response = client_for(coordinator).post(
-        f"{PERSONAL}{entry.pk}/verify/", {"verified_by_name": "Program Office"}
+        f"{PERSONAL}{entry.pk}/verify/",
+        {"verified_by_name": "Program Office", "reason": "A signed form"},
     )
     assert response.status_code == 200
     [message] = queued()

@@ -96,10 +96,11 @@ def test_list_query_count_does_not_grow_with_rows(
 
 # The writes, counted as `manage.py bench` counts them: a token, as API clients send one, and a
 # real transaction. Approving: the token with the user's roles, the request within reach, BEGIN,
-# the year's lock, the request again with the facts of its date, the request, the balance and
-# the ledger entry written, COMMIT. Logging: the token with the user's roles, the organization,
-# BEGIN, the lock, the facts, the hours, the balance and the ledger entry, COMMIT.
-WRITES = {"approve": 9, "log": 9}
+# the year's lock, the request again with the facts of its date, the request, the balance, the
+# ledger entry and the employee's email (the outbox row) written, COMMIT. Logging: the token with
+# the user's roles, the organization, BEGIN, the lock, the facts, the hours, the balance and the
+# ledger entry, COMMIT.
+WRITES = {"approve": 10, "log": 9}
 
 
 def _counted_post(path: str, body: dict, *, user) -> tuple[int, list[str]]:

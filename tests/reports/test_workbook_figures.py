@@ -50,7 +50,8 @@ EMPLOYEES = {
     "dot.late": ["Yes", "Active", 40, 4, 0, 0, 0, 0, "No"],
     "dot.coordinator": ["Yes", "Active", 40, 0, 0, "2.25", 0, "2.25", "Yes"],
     "dot.withdrawn": ["Yes", "Withdrawn", 40, 0, 0, 0, 0, 0, "Yes"],
-    "dot.notenrolled": ["Yes", "Not on roster", 40, 0, 0, 0, 0, 0, "Yes"],
+    # Not on a roster: the cap and the match do not apply to them.
+    "dot.notenrolled": ["Yes", "Not on roster", "Does not apply", 0, 0, 0, 0, 0, "Does not apply"],
 }
 EMPLOYEE_COLUMNS = [
     "Eligible",
@@ -66,6 +67,8 @@ EMPLOYEE_COLUMNS = [
 
 
 def _value(cell, column: str):
+    if cell.value == "Does not apply":
+        return cell.value
     return hours(cell) if column.endswith("(hours)") else cell.value
 
 
@@ -95,7 +98,7 @@ def test_the_agency_workbook_has_these_figures(mentoring_year, open_workbook):
     for username, expected in EMPLOYEES.items():
         got = [_value(rows[username][name], name) for name in EMPLOYEE_COLUMNS]
         want = [
-            D(str(v)) if name.endswith("(hours)") else v
+            D(str(v)) if name.endswith("(hours)") and v != "Does not apply" else v
             for name, v in zip(EMPLOYEE_COLUMNS, expected, strict=True)
         ]
         assert got == want, username
