@@ -112,7 +112,7 @@ def test_coordinator_bulk_approves_and_denies_one_with_a_reason_the_employee_see
     page = signed_in(coordinator)
     page.goto("/coordinator/")
     screenshot(page, "coordinator-queue")
-    page.get_by_label("Select all on this page").check()
+    page.get_by_label("Select all requests on this page").check()
     page.get_by_role("button", name="Approve selected").click()
     page.wait_for_load_state()
     confirm = page.locator("#bulk-confirm")
