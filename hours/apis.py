@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
@@ -7,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from agencies import approvals
 from agencies.models import Employee
 from agencies.roles import employee_of, roles_of, scope_by_agency
 from ledger.models import LedgerEntry
@@ -55,13 +57,20 @@ def _own_employee(request) -> Employee:
     return employee
 
 
-def _scoped(queryset, request):
-    return scope_by_agency(
-        queryset,
-        roles_of(request.user),
-        agency_path="employee__agency_id",
-        employee_path="employee_id",
-    )
+def _scoped(queryset, request, *, team: bool = False):
+    """What the user reads: as scope_by_agency, plus the agencies of a coordinator they stand in
+    for today and, with `team`, the requests of the people they supervise (or of a supervisor
+    they stand in for)."""
+    roles = roles_of(request.user)
+    if roles.reads_everything:
+        return queryset
+    reach = approvals.reach_of(request.user)
+    condition = Q(employee__agency_id__in=roles.coordinator_agency_ids | reach.agencies)
+    if roles.employee_id:
+        condition |= Q(employee_id=roles.employee_id)
+    if team:
+        condition |= Q(employee__supervisor_id__in=reach.supervisors)
+    return queryset.filter(condition)
 
 
 def _with_employee(manager, action: str | None):
@@ -132,7 +141,7 @@ class LeaveRequestViewSet(EntryViewSet):
     filterset_class = LeaveRequestFilter
 
     def get_queryset(self):
-        return _scoped(_with_employee(LeaveRequest.objects, self.action), self.request)
+        return _scoped(_with_employee(LeaveRequest.objects, self.action), self.request, team=True)
 
     @extend_schema(responses={201: LeaveRequestSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
@@ -149,6 +158,12 @@ class LeaveRequestViewSet(EntryViewSet):
         # Who may act comes before what they sent: 403 (or self_approval) before a field error.
         if action == "cancel":
             services.check_may_cancel(request=leave, by=request.user)
+        elif action in ("approve", "deny") and services.decides_as_supervisor(
+            request=leave, by=request.user
+        ):
+            services.check_may_decide_as_supervisor(
+                employee=leave.employee, by=request.user, action=action
+            )
         else:
             services.check_may_decide(employee=leave.employee, by=request.user, action=action)
         body = body_class(data=request.data)
@@ -194,11 +209,14 @@ class LeaveRequestViewSet(EntryViewSet):
     )
     @action(detail=False, methods=["post"], url_path="bulk-approve")
     def bulk_approve(self, request):
+        roles, reach = roles_of(request.user), approvals.reach_of(request.user)
         if (
-            not roles_of(request.user).coordinator_agency_ids
-            and not roles_of(request.user).is_admin
+            not roles.coordinator_agency_ids
+            and not roles.is_admin
+            and not reach.agencies
+            and not Employee.objects.filter(supervisor_id__in=reach.supervisors).exists()
         ):
-            raise PermissionDenied("Only a pilot coordinator can approve leave.")
+            raise PermissionDenied("Only a pilot coordinator or a supervisor can approve leave.")
         body = BulkApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         ids = list(dict.fromkeys(body.validated_data["ids"]))
@@ -237,6 +255,7 @@ def _balance_row(employee, figures) -> dict:
                 "cap",
                 "paid_approved",
                 "paid_pending",
+                "paid_awaiting_supervisor",
                 "personal_verified",
                 "personal_awaiting_verification",
                 "paid_available",

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.apis import TokenObtainApi, TokenRevokeApi
 from agencies.apis import (
     AgencyViewSet,
+    DelegationViewSet,
     EmployeeViewSet,
     EnrollmentViewSet,
     MeApi,
@@ -29,6 +30,7 @@ router.register("personal-hours", PersonalHoursViewSet, basename="personal-hours
 router.register("leave-requests", LeaveRequestViewSet, basename="leave-request")
 router.register("balances", BalanceViewSet, basename="balance")
 router.register("ledger", LedgerViewSet, basename="ledger")
+router.register("delegations", DelegationViewSet, basename="delegation")
 
 
 def healthz(request):

@@ -34,6 +34,10 @@ class LedgerEntry(models.Model):
         PILOT_CREATED = "pilot.created", "Pilot created"
         PILOT_UPDATED = "pilot.updated", "Pilot changed"
         ROSTER_IMPORTED = "roster.imported", "Roster imported"
+        LEAVE_SUPERVISOR_APPROVED = "leave_request.supervisor_approved", "Supervisor approved"
+        DELEGATION_CREATED = "delegation.created", "Delegation given"
+        DELEGATION_ENDED = "delegation.ended", "Delegation ended early"
+        AGENCY_UPDATED = "agency.updated", "Agency changed"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

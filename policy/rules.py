@@ -29,6 +29,7 @@ INVALID_INCREMENT = "invalid_increment"
 DAILY_LIMIT_EXCEEDED = "daily_limit_exceeded"
 SELF_APPROVAL = "self_approval"
 REASON_REQUIRED = "reason_required"
+OPERATIONAL_NEEDS = "operational_needs"
 
 RULE_CODES = (
     NOT_ELIGIBLE,
@@ -44,6 +45,7 @@ RULE_CODES = (
     DAILY_LIMIT_EXCEEDED,
     SELF_APPROVAL,
     REASON_REQUIRED,
+    OPERATIONAL_NEEDS,
 )
 
 

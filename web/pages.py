@@ -43,12 +43,12 @@ def next_step(
             f"{not_enrolled} Mentoring hours count once you are on your agency's pilot roster; "
             "ask your pilot coordinator."
         )
-    committed = figures.paid_approved + figures.paid_pending
+    committed = figures.paid_approved + figures.paid_requested
     if committed >= figures.cap:
         return (
             f"You have reached the {figures.year} limit of {_hours(figures.cap, 'paid')} "
             f"({rules.hours_text(figures.paid_approved)} approved, "
-            f"{rules.hours_text(figures.paid_pending)} pending). Thank you for mentoring."
+            f"{rules.hours_text(figures.paid_requested)} pending). Thank you for mentoring."
         )
     if figures.paid_available > 0:
         return (
@@ -95,11 +95,11 @@ class Bar:
 
 def year_bars(figures: BalanceFigures, *, params: rules.PolicyParams) -> list[Bar]:
     hours = rules.hours_text
-    committed = figures.paid_approved + figures.paid_pending
+    committed = figures.paid_approved + figures.paid_requested
     paid = Bar(
         label="Paid mentoring leave",
         text=(
-            f"{hours(figures.paid_approved)} approved and {hours(figures.paid_pending)} pending "
+            f"{hours(figures.paid_approved)} approved and {hours(figures.paid_requested)} pending "
             f"of {hours(figures.cap)} hours"
         ),
         solid=_percent(figures.paid_approved, figures.cap),

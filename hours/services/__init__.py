@@ -12,6 +12,12 @@ The parts: years (the lock, the balance deltas, who may act), personal_hours, le
 
 from __future__ import annotations
 
+from .chain import (
+    check_may_decide_as_supervisor,
+    decides_as_supervisor,
+    leave_request_supervisor_approve,
+    leave_request_supervisor_deny,
+)
 from .leave_requests import (
     BulkResult,
     leave_request_approve,
@@ -26,6 +32,8 @@ from .years import check_may_cancel, check_may_decide
 
 __all__ = [
     "BulkResult",
+    "check_may_decide_as_supervisor",
+    "decides_as_supervisor",
     "check_may_cancel",
     "check_may_decide",
     "leave_request_approve",
@@ -34,6 +42,8 @@ __all__ = [
     "leave_request_deny",
     "leave_request_reverse",
     "leave_requests_bulk_approve",
+    "leave_request_supervisor_approve",
+    "leave_request_supervisor_deny",
     "personal_hours_log",
     "personal_hours_reject",
     "personal_hours_verify",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.mail import send_mail
 from django.db import transaction
 
+from agencies.approvals import coordinator_delegation_for
 from agencies.models import Employee, MentoringOrganization
 from agencies.roles import roles_of
 from hours import selectors
@@ -74,8 +75,11 @@ def check_may_cancel(*, request: LeaveRequest, by) -> None:
 
 
 def check_may_decide(*, employee: Employee, by, action: str) -> None:
-    """A coordinator of the employee's agency (or an administrator), and not the employee."""
-    if not roles_of(by).coordinates(employee.agency_id):
+    """A coordinator of the employee's agency (or an administrator, or a coordinator's delegate
+    today), and not the employee."""
+    if not roles_of(by).coordinates(employee.agency_id) and not coordinator_delegation_for(
+        by, agency_id=employee.agency_id
+    ):
         raise NotAllowed(f"Only a coordinator of {employee.agency.code} can {action} this.")
     rules.check_not_self(actor_user_id=by.pk, owner_user_id=employee.user_id, action=action)
 
