@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 from accounts.services import token_create
 from leave_tracker.wsgi import application
 
-from .conftest import ROLES
+from .conftest import ROLES, TEAM_ROLES
 
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 MAX_EXAMPLES = 8
@@ -41,7 +41,7 @@ def _node_id_for_schemathesis(request):
         request.node._nodeid = request.node.nodeid
 
 
-@pytest.fixture(params=ROLES)
+@pytest.fixture(params=ROLES + TEAM_ROLES)
 def role(request) -> str:
     return request.param
 
