@@ -97,7 +97,15 @@ EMPLOYEE_COLUMNS = [
     Column("Annual cap (hours)", HOURS, "Paid mentoring leave allowed in the year by the policy."),
     Column("Paid leave approved (hours)", HOURS, "Paid mentoring leave approved in the year."),
     Column(
-        "Paid leave pending (hours)", HOURS, "Paid mentoring leave requested and not yet decided."
+        "Paid leave pending (hours)",
+        HOURS,
+        "Paid mentoring leave requested and not yet decided, with the coordinator.",
+    ),
+    Column(
+        "Paid leave with a supervisor (hours)",
+        HOURS,
+        "Paid mentoring leave requested and still with the employee's supervisor (agencies whose "
+        "chain has the supervisor decide first); it counts against the cap like pending leave.",
     ),
     Column(
         "Personal hours verified (hours)",
@@ -148,6 +156,11 @@ AGENCY_FIGURE_COLUMNS = [
     Column("Paid leave approved (hours)", HOURS, "Approved paid mentoring leave in the year."),
     Column("Paid leave pending (hours)", HOURS, "Paid mentoring leave awaiting a decision."),
     Column(
+        "Paid leave with a supervisor (hours)",
+        HOURS,
+        "Paid mentoring leave requested and still with the employee's supervisor.",
+    ),
+    Column(
         "Personal hours verified (hours)",
         HOURS,
         "Personal mentoring hours verified by the mentoring organizations.",
@@ -180,6 +193,7 @@ def _figure_values(figures: AgencyFigures) -> list[Any]:
         figures.active_mentors,
         figures.paid_approved,
         figures.paid_pending,
+        figures.paid_awaiting_supervisor,
         figures.personal_verified,
         figures.personal_awaiting_verification,
         figures.share_of_cap_used,
@@ -223,7 +237,9 @@ REQUEST_COLUMNS = [
         TEXT,
         "Always paid mentoring leave: it is leave, not time worked for overtime purposes.",
     ),
-    Column("Status", TEXT, "Pending, Approved, Denied, Cancelled or Reversed."),
+    Column(
+        "Status", TEXT, "Awaiting the supervisor, Pending, Approved, Denied, Cancelled or Reversed."
+    ),
     Column("Approver", TEXT, "The coordinator who approved or denied the request."),
     Column("Decided on", DATE, "The date the request was approved or denied (Pacific time)."),
     Column("Organization", TEXT, "The mentoring organization the leave is for."),
@@ -388,6 +404,7 @@ def _employee_values(row: EmployeeRow) -> list[Any]:
         figures.cap,
         figures.paid_approved,
         figures.paid_pending,
+        figures.paid_awaiting_supervisor,
         figures.personal_verified,
         figures.personal_awaiting_verification,
         figures.paid_available,

@@ -290,3 +290,27 @@ def test_the_delegate_is_told_instead_while_the_delegation_runs(
     with django_capture_on_commit_callbacks(execute=True):
         request_leave(verified_year, 2)
     assert [m.to for m in mail.outbox] == [[delegate.email]]
+
+
+def test_the_agency_workbook_shows_hours_with_a_supervisor_apart(
+    verified_year, request_leave, today
+):
+    import io
+
+    import openpyxl
+
+    from reports.workbooks import build_agency_workbook
+
+    request_leave(verified_year, 4, 1)
+    request_leave(verified_year, 2, 2)
+    LeaveRequest.objects.filter(hours=2).update(status=LeaveRequest.Status.PENDING)
+    book = openpyxl.load_workbook(
+        io.BytesIO(build_agency_workbook(verified_year.agency, today.year))
+    )
+    sheet = book["Employees"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header_at = next(i for i, row in enumerate(rows) if row and row[0] == "Employee number")
+    header = rows[header_at]
+    mine = next(row for row in rows[header_at + 1 :] if row[0] == verified_year.employee_number)
+    assert mine[header.index("Paid leave with a supervisor (hours)")] == 4
+    assert mine[header.index("Paid leave pending (hours)")] == 2
