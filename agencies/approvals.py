@@ -261,3 +261,13 @@ def coordinator_delegation_for(user, *, agency_id: int, on: dt.date | None = Non
         .first()
     )
     return delegation.delegator if delegation else None
+
+
+def supervises_anyone(user, *, on: dt.date | None = None) -> bool:
+    """Whether someone reports to `user`, or to a supervisor `user` stands in for today (one
+    query)."""
+    on = on or dates.today()
+    running_for_user = Delegation.objects.filter(running(on), delegate=user).values("delegator_id")
+    return Employee.objects.filter(
+        Q(supervisor=user) | Q(supervisor_id__in=running_for_user)
+    ).exists()

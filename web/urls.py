@@ -64,4 +64,11 @@ urlpatterns = [
     path("coordinator/hours/<int:pk>/reject/", views.hours_reject, name="hours-reject"),
     path("coordinator/roster/", views.roster, name="roster"),
     path("workgroup/", views.adoption, name="adoption"),
+    path("supervisor/", views.waiting, name="waiting"),
+    path(
+        "supervisor/requests/<int:pk>/approve/",
+        views.supervisor_approve,
+        name="supervisor-approve",
+    ),
+    path("supervisor/requests/<int:pk>/deny/", views.supervisor_deny, name="supervisor-deny"),
 ]

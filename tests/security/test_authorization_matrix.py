@@ -388,6 +388,17 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:queue", "GET"): R(302, 403, 403, 200, 200, 403, 200, session=True),
     ("web:roster", "GET"): R(302, 403, 403, 200, 200, 403, 200, session=True),
     ("web:adoption", "GET"): R(302, 403, 403, 403, 403, 200, 200, session=True),
+    # "Waiting for you": only for someone with people reporting to them (or standing in).
+    ("web:waiting", "GET"): R(302, 403, 403, 403, 403, 403, 403, session=True),
+    ("web:supervisor-approve", "GET"): R(*[405] * 7, obj="pending", session=True),
+    ("web:supervisor-deny", "GET"): R(*[405] * 7, obj="pending", session=True),
+    # The DOT request is with the coordinator (DOT decides alone): out of the supervisor's step.
+    ("web:supervisor-approve", "POST"): R(
+        302, 404, 404, 404, 404, 404, 404, obj="pending", body=patch(), session=True
+    ),
+    ("web:supervisor-deny", "POST"): R(
+        302, 404, 404, 404, 404, 404, 404, obj="pending", body=reason, session=True
+    ),
     ("web:personal-hours-log", "GET"): R(*[405] * 7, session=True),
     ("web:leave-request-create", "GET"): R(*[405] * 7, session=True),
     ("web:leave-request-cancel", "GET"): R(*[405] * 7, obj="pending", session=True),
@@ -475,6 +486,10 @@ TEAM: dict[tuple[str, str], tuple] = {
     ("delegation-detail", "GET"): ((200, 404), (200, 404)),
     ("delegation-end", "POST"): ((200, 404), (403, 404)),
     ("delegation-list", "POST"): ((400, 403), 403),
+    ("web:home", "GET"): (302, 302),
+    ("web:waiting", "GET"): (200, 200),
+    ("web:supervisor-approve", "POST"): (404, 404),
+    ("web:supervisor-deny", "POST"): (404, 404),
 }
 
 

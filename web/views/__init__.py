@@ -15,6 +15,7 @@ from .common import adoption_workbook_url, agency_workbook_url, home
 from .employee import leave_request_cancel, leave_request_create, my_year, personal_hours_log
 from .queue import bulk_approve, hours_reject, hours_verify, queue, request_approve, request_deny
 from .roster import roster
+from .supervisor import supervisor_approve, supervisor_deny, waiting
 
 __all__ = [
     "adoption",
@@ -32,4 +33,7 @@ __all__ = [
     "request_approve",
     "request_deny",
     "roster",
+    "supervisor_approve",
+    "supervisor_deny",
+    "waiting",
 ]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import ValidationError as ParamError
 
+from agencies import approvals
 from agencies.roles import Roles, roles_of
 from policy import rules
 from policy.errors import StateConflict
@@ -31,12 +32,16 @@ def adoption_workbook_url(year: int) -> str:
 
 def render_page(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
     roles = roles_of(request.user)
-    context = {"roles": roles, "nav": _nav(roles), **context}
+    if "nav" not in context:
+        context = {"nav": _nav(roles, request.user), **context}
+    context = {"roles": roles, **context}
     return render(request, template, context, status=status)
 
 
-def _nav(roles: Roles) -> list[tuple[str, str]]:
+def _nav(roles: Roles, user=None) -> list[tuple[str, str]]:
     items = []
+    if user is not None and roles.employee_id and approvals.supervises_anyone(user):
+        items.append(("Waiting for you", reverse("web:waiting")))
     if roles.employee_id:
         items.append(("My mentoring year", reverse("web:my-year")))
     if roles.is_coordinator or roles.is_admin:
@@ -68,7 +73,8 @@ def status_of(error: Exception) -> int:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Send a person with one role straight to its pages; show the choice to the others."""
-    nav = _nav(roles_of(request.user))
-    if len(nav) == 1:
+    nav = _nav(roles_of(request.user), request.user)
+    # A supervisor lands on their team's requests, unless they also coordinate or read all.
+    if len(nav) == 1 or (len(nav) == 2 and nav[0][0] == "Waiting for you"):
         return redirect(nav[0][1])
-    return render_page(request, "web/home.html", {})
+    return render_page(request, "web/home.html", {"nav": nav})

@@ -96,7 +96,7 @@ def _my_year_page(
         "cancellable": {
             r.pk
             for r in leave
-            if r.status == LeaveRequest.Status.PENDING
+            if r.status in (LeaveRequest.Status.PENDING, LeaveRequest.Status.AWAITING_SUPERVISOR)
             or (r.status == LeaveRequest.Status.APPROVED and r.date > today)
         },
         "years": [today.year - 1, today.year],

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.roles import Roles, roles_of
@@ -71,6 +72,11 @@ def _queue_page(
         for h in hours_page
     ]
     agencies = list(web.agencies_coordinated(roles))
+    now = timezone.now()
+    with_supervisors = [
+        {"item": r, "days": (now - r.created_at).days}
+        for r in web.with_supervisors(roles)[:QUEUE_PAGE_SIZE]
+    ]
     context = {
         "requests_page": requests_page,
         "requests_rows": requests_rows,
@@ -82,6 +88,7 @@ def _queue_page(
             name in form.fields for form in bound.values() for name in form.errors
         ),
         "bulk": bulk,
+        "with_supervisors": with_supervisors,
         "workbooks": [(a, agency_workbook_url(a.code, today.year)) for a in agencies],
         "year": today.year,
     }
