@@ -159,7 +159,12 @@ def leave_request_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"Requested {rules.plural_hours(leave.hours)} of paid mentoring leave on "
-                f"{leave.date:%B %-d, %Y}. It waits for your coordinator's approval.",
+                f"{leave.date:%B %-d, %Y}. It waits for your "
+                + (
+                    "supervisor's approval, then your coordinator's."
+                    if leave.status == LeaveRequest.Status.AWAITING_SUPERVISOR
+                    else "coordinator's approval."
+                ),
             )
             return redirect("web:my-year")
     return _my_year_page(request, employee, year=today.year, leave_form=form, status=status)
