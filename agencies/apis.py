@@ -188,6 +188,8 @@ class DelegationViewSet(
         queryset = Delegation.objects.select_related("agency")
         if roles.reads_everything:
             return queryset
+        if not self.request.user.is_authenticated:
+            return queryset.none()
         user = self.request.user
         return queryset.filter(
             Q(delegator=user) | Q(delegate=user) | Q(agency_id__in=roles.coordinator_agency_ids)

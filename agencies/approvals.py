@@ -231,6 +231,8 @@ class Reach:
 
 
 def reach_of(user, *, on: dt.date | None = None) -> Reach:
+    if not getattr(user, "is_authenticated", False):
+        return Reach(frozenset(), frozenset(), {})
     on = on or dates.today()
     held = list(Delegation.objects.filter(running(on), delegate=user).select_related("delegator"))
     agencies = set()

@@ -178,3 +178,19 @@ def test_an_employee_supervising_nobody_names_no_delegate(client_for, employee, 
     response = delegation(client_for(employee.user), pinned, delegate=colleague.user_id)
     assert response.status_code == 403
     assert Delegation.objects.count() == 0
+
+
+def test_the_new_paths_are_in_the_schema(client_for, coordinator):
+    schema = client_for(coordinator).get(f"{API}/schema/", {"format": "json"}).json()
+    paths = schema["paths"]
+    for path in (
+        "/api/v1/delegations/",
+        "/api/v1/delegations/{id}/",
+        "/api/v1/delegations/{id}/end/",
+        "/api/v1/agencies/{code}/approval-chain/",
+    ):
+        assert path in paths, path
+    balance = schema["components"]["schemas"]["Balance"]["properties"]
+    assert "paid_awaiting_supervisor" in balance
+    statuses = schema["components"]["schemas"]["LeaveRequest"]["properties"]
+    assert {"supervisor_decided_by", "approver_for", "denial_code"} <= set(statuses)
