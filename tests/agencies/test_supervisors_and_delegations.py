@@ -194,3 +194,62 @@ def test_the_new_paths_are_in_the_schema(client_for, coordinator):
     assert "paid_awaiting_supervisor" in balance
     statuses = schema["components"]["schemas"]["LeaveRequest"]["properties"]
     assert {"supervisor_decided_by", "approver_for", "denial_code"} <= set(statuses)
+
+
+def test_the_admin_gives_and_ends_delegations_through_the_service(
+    client, admin_user, employee, boss, colleague, pinned, dot
+):
+    employee.supervisor = boss.user
+    employee.save()
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/agencies/delegation/add/",
+        {
+            "agency": dot.pk,
+            "delegator": boss.user_id,
+            "delegate": colleague.user_id,
+            "starts_on": str(pinned),
+            "ends_on": str(pinned + dt.timedelta(days=3)),
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    delegation = Delegation.objects.get()
+    assert (delegation.delegator_id, delegation.delegate_id) == (boss.user_id, colleague.user_id)
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.DELEGATION_CREATED).count() == 1
+    client.post(
+        "/admin/agencies/delegation/",
+        {"action": "end_early", "_selected_action": [delegation.pk]},
+    )
+    delegation.refresh_from_db()
+    assert delegation.ended_at is not None
+    # A backdated one is refused, as in the API, and nothing is saved.
+    client.post(
+        "/admin/agencies/delegation/add/",
+        {
+            "agency": dot.pk,
+            "delegator": boss.user_id,
+            "delegate": colleague.user_id,
+            "starts_on": str(pinned - dt.timedelta(days=1)),
+            "ends_on": str(pinned),
+            "_save": "Save",
+        },
+    )
+    assert Delegation.objects.count() == 1
+
+
+def test_the_admin_changes_an_agencys_chain_through_the_service(client, admin_user, dot):
+    client.force_login(admin_user)
+    response = client.post(
+        f"/admin/agencies/agency/{dot.pk}/change/",
+        {
+            "code": "DOT",
+            "name": dot.name,
+            "headcount": dot.headcount,
+            "approval_chain": "supervisor_then_coordinator",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    assert Agency.objects.get(pk=dot.pk).approval_chain == "supervisor_then_coordinator"
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.AGENCY_UPDATED).count() == 1
