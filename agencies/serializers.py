@@ -175,8 +175,20 @@ class MeSerializer(serializers.Serializer):
     agency = serializers.CharField(allow_null=True)
 
 
+class AgencyCodeField(serializers.SlugRelatedField):
+    """An agency by code."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Agency.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if "\x00" in str(data):  # PostgreSQL text cannot hold it: refuse before the lookup
+            raise serializers.ValidationError("Null characters are not allowed.")
+        return super().to_internal_value(data)
+
+
 class DelegationSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
+    agency = AgencyCodeField()
     delegator = serializers.PrimaryKeyRelatedField(read_only=True)
     delegate = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
     running = serializers.SerializerMethodField()
