@@ -35,6 +35,8 @@ class Agency(models.Model):
         max_length=32,
         choices=ApprovalChain.choices,
         default=ApprovalChain.COORDINATOR,
+        # In the database too, so that rows written by an older version keep today's behaviour.
+        db_default=ApprovalChain.COORDINATOR,
         help_text="Who decides a paid-leave request: the coordinator alone, or the employee's "
         "supervisor first (for operational needs), then the coordinator (for the policy).",
     )
