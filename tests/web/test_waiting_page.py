@@ -11,17 +11,15 @@ import pytest
 from agencies.models import Agency
 from hours import services
 from hours.models import LeaveRequest
-from policy import dates
 from tests.factories import EmployeeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def pinned(monkeypatch):
-    day = dt.date(dt.date.today().year, 7, 1)
-    monkeypatch.setattr(dates, "today", lambda: day)
-    return day
+@pytest.fixture
+def pinned(today):
+    """The suite's pinned today (tests/conftest.py)."""
+    return today
 
 
 @pytest.fixture
@@ -45,7 +43,9 @@ def awaiting(dot, employee, supervisor, coordinator, pinned):
         source="non_working_time",
         organization=org,
     )
-    services.personal_hours_verify(entry=entry, by=coordinator, verified_by_name="Office")
+    services.personal_hours_verify(
+        entry=entry, by=coordinator, verified_by_name="Office", reason="Signed paper form"
+    )
     return services.leave_request_create(
         employee=employee,
         by=employee.user,
