@@ -295,6 +295,7 @@ def _plan_supervisors(plan, agency, lines, planned, errors, *, by) -> None:
             )
             continue
         _apply_supervisor(plan, changes, line, employee, supervisor, by=by, errors=errors)
+    plan.row_changes.sort(key=lambda change: change.row)  # rows changing only a supervisor
 
 
 def _apply_supervisor(plan, changes, line, employee, supervisor, *, by, errors) -> None:

@@ -48,6 +48,33 @@ def test_a_file_names_supervisors_by_number_and_by_email(
     assert entry.data == {"supervisor": ["700002", "dot.boss"]}
 
 
+def test_a_dry_run_lists_a_changed_supervisor_as_the_row_s_change(roster_world, post_roster, boss):
+    rows = [
+        make_row(1, supervisor_employee_number="650001"),
+        make_row(2, supervisor_employee_number="650001"),
+    ]
+    assert post_roster(roster_world, roster_file(rows, header=HEADER)).status_code == 200
+    rows[0]["supervisor_employee_number"] = "700002"  # only the supervisor changes
+    rows[1]["email"] = "another@ca.gov"  # the supervisor clears, beside another change
+    rows[1]["supervisor_employee_number"] = ""
+    before = roster_state()
+
+    body = post_roster(roster_world, roster_file(rows, header=HEADER), dry_run=1).json()
+
+    assert roster_state() == before
+    assert body["rows_unchanged"] == 0
+    assert [(c["row"], c["changes"]) for c in body["changes"]] == [
+        (2, {"supervisor": ["dot.boss", "700002"]}),
+        (
+            3,
+            {
+                "email": ["ana.reyes2@example.ca.gov", "another@ca.gov"],
+                "supervisor": ["dot.boss", ""],
+            },
+        ),
+    ]
+
+
 @pytest.mark.parametrize(
     "rows, column, code",
     [
