@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from agencies.models import Employee
+from agencies.models import Delegation, Employee
 
 pytestmark = pytest.mark.django_db
 
@@ -57,4 +57,7 @@ def test_a_null_character_in_a_delegations_agency_is_a_field_error(dot, admin_us
         {"agency": "D\x00T", "delegate": admin_user.pk, "starts_on": "2026-01-01"},
     )
     assert response.status_code == 400
-    assert "agency" in response.json()
+    # Refused by the parser, before the serializer, as every control character is.
+    assert response.json()["field"] == "agency"
+    assert response.json()["code"] == "forbidden_character"
+    assert not Delegation.objects.exists()
