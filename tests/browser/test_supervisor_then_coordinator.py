@@ -34,7 +34,9 @@ def test_employee_request_goes_through_supervisor_then_coordinator(
         source="non_working_time",
         organization=org,
     )
-    services.personal_hours_verify(entry=entry, by=coordinator, verified_by_name="Office")
+    services.personal_hours_verify(
+        entry=entry, by=coordinator, verified_by_name="Office", reason="Signed paper form"
+    )
 
     page = signed_in(employee.user)
     request = page.locator("#request-form")
