@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_employee_request_goes_through_supervisor_then_coordinator(
-    dot, employee, coordinator, org, day, today, signed_in
+    dot, employee, coordinator, org, day, today, signed_in, check_accessibility
 ):
     supervisor = EmployeeFactory(
         agency=dot, user=UserFactory(username="dot.supervisor", first_name="Sam", last_name="Lee")
@@ -50,16 +50,19 @@ def test_employee_request_goes_through_supervisor_then_coordinator(
     leave = LeaveRequest.objects.get(employee=employee)
     assert leave.status == LeaveRequest.Status.AWAITING_SUPERVISOR
     assert "With your supervisor, Sam Lee" in page.get_by_test_id(f"holder-{leave.pk}").inner_text()
+    check_accessibility(page, "the employee's history while the supervisor holds the request")
 
     boss = signed_in(supervisor)
     assert boss.url.endswith("/supervisor/")
     screenshot(boss, "supervisor-waiting-for-you")
+    check_accessibility(boss, "the supervisor's Waiting for you")
     boss.locator(f"#request-{leave.pk}").get_by_role("button", name="Approve").click()
     boss.wait_for_load_state()
     assert "it goes to the coordinator" in boss.locator(".messages").inner_text()
 
     queue = signed_in(coordinator)
     queue.goto("/coordinator/")
+    check_accessibility(queue, "the queue, with a request passed on by the supervisor")
     queue.locator(f"#request-{leave.pk}").get_by_role("button", name="Approve").click()
     queue.wait_for_load_state()
     assert "Approved 2 hours" in queue.locator(".messages").inner_text()
@@ -71,4 +74,5 @@ def test_employee_request_goes_through_supervisor_then_coordinator(
     name = coordinator.get_full_name()
     assert f"Coordinator: {name}, approved" in coordinator_step
     screenshot(page, "employee-sees-both-decisions")
+    check_accessibility(page, "the employee's history with both decisions")
     assert LeaveRequest.objects.get(pk=leave.pk).status == LeaveRequest.Status.APPROVED
