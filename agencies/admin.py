@@ -14,11 +14,11 @@ from django.http import HttpResponseRedirect
 from django.urls import path
 
 from accounts.admin import DeactivateInsteadOfDelete
-from policy.errors import NotAllowed
+from policy.errors import NotAllowed, StateConflict
 from policy.rules import PolicyViolation
 
-from . import services
-from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
+from . import approvals, services
+from .models import Agency, Delegation, Employee, Enrollment, MentoringOrganization, Pilot, Role
 from .roster_admin import roster_import_view
 
 
@@ -49,9 +49,18 @@ class RosterAdmin(admin.ModelAdmin):
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "headcount"]
+    list_display = ["code", "name", "headcount", "approval_chain"]
     search_fields = ["code", "name"]
-    list_filter = ["pilots__status"]
+    list_filter = ["pilots__status", "approval_chain"]
+
+    def save_model(self, request, obj, form, change):
+        chain = form.cleaned_data.get("approval_chain")
+        if change and "approval_chain" in form.changed_data:
+            obj.approval_chain = Agency.objects.get(pk=obj.pk).approval_chain
+            super().save_model(request, obj, form, change)
+            approvals.agency_set_approval_chain(by=request.user, agency=obj, approval_chain=chain)
+            return
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(MentoringOrganization)
@@ -159,6 +168,7 @@ class EmployeeAdmin(RosterAdmin):
     ]
     list_select_related = ["user", "agency"]
     add_form = EmployeeAddForm
+    raw_id_fields = ["supervisor"]
 
     @admin.display(description="Name", ordering="user__last_name")
     def full_name(self, obj: Employee) -> str:
@@ -301,3 +311,49 @@ class RoleAdmin(DeactivateInsteadOfDelete, admin.ModelAdmin):
     list_filter = ["kind", "agency", "active"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "agency"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    """Delegations, given and ended through the same service as the API."""
+
+    list_display = ["delegator", "delegate", "agency", "starts_on", "ends_on", "ended_at"]
+    list_filter = ["agency"]
+    search_fields = ["delegator__username", "delegate__username"]
+    raw_id_fields = ["delegator", "delegate"]
+    fields = ["agency", "delegator", "delegate", "starts_on", "ends_on"]
+    actions = ["end_early"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None  # a delegation is ended, not edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except (NotAllowed, ValidationError) as error:
+            self.message_user(
+                request, "; ".join(getattr(error, "messages", [str(error)])), messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        obj.pk = approvals.delegation_create(
+            by=request.user,
+            delegator=data["delegator"],
+            agency=data["agency"],
+            delegate=data["delegate"],
+            starts_on=data["starts_on"],
+            ends_on=data["ends_on"],
+        ).pk
+
+    @admin.action(description="End the selected delegations now")
+    def end_early(self, request, queryset):
+        for delegation in queryset:
+            try:
+                approvals.delegation_end(by=request.user, delegation=delegation)
+            except (NotAllowed, StateConflict) as error:
+                self.message_user(request, f"{delegation}: {error}", messages.WARNING)

@@ -3,17 +3,21 @@ from __future__ import annotations
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import services
+from . import approvals, services
 from .filters import EmployeeFilter, EnrollmentFilter, PilotFilter
-from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
+from .models import Agency, Delegation, Employee, Enrollment, MentoringOrganization, Pilot
 from .permissions import AdminWrites, CoordinatorWrites
 from .roles import employee_of, roles_of, scope_by_agency
 from .serializers import (
     AgencySerializer,
+    ApprovalChainSerializer,
+    DelegationSerializer,
     EmployeeSerializer,
     EnrollmentSerializer,
     MentoringOrganizationSerializer,
@@ -33,6 +37,27 @@ class AgencyViewSet(viewsets.ModelViewSet):
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z0-9]+"
     http_method_names = WRITE_METHODS
+
+    def get_permissions(self):
+        if self.action == "approval_chain":
+            return [IsAuthenticated()]  # the service lets in an admin or the agency's coordinator
+        return super().get_permissions()
+
+    @extend_schema(request=ApprovalChainSerializer, responses={200: AgencySerializer})
+    @action(detail=True, methods=["post"], url_path="approval-chain")
+    def approval_chain(self, request, code=None):
+        """Who decides the agency's requests: `coordinator` or `supervisor_then_coordinator`."""
+        agency = self.get_object()
+        if not roles_of(request.user).coordinates(agency.pk):
+            raise PermissionDenied(
+                f"Only a coordinator of {agency.code} can change its approval chain."
+            )
+        body = ApprovalChainSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        agency = approvals.agency_set_approval_chain(
+            by=request.user, agency=agency, **body.validated_data
+        )
+        return Response(AgencySerializer(agency).data)
 
 
 class MentoringOrganizationViewSet(viewsets.ModelViewSet):
@@ -143,6 +168,44 @@ class EnrollmentViewSet(RosterViewSet):
         serializer.instance = services.enrollment_update(
             by=self.request.user, enrollment=serializer.instance, **serializer.validated_data
         )
+
+
+class DelegationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Delegations: while one runs, the delegate sees and decides the delegator's queue.
+
+    Everyone reads the delegations they gave or hold; a coordinator reads the agency's."""
+
+    serializer_class = DelegationSerializer
+    filterset_fields = ["delegator", "delegate"]
+
+    def get_queryset(self):
+        roles = roles_of(self.request.user)
+        queryset = Delegation.objects.select_related("agency")
+        if roles.reads_everything:
+            return queryset
+        if not self.request.user.is_authenticated:
+            return queryset.none()
+        user = self.request.user
+        return queryset.filter(
+            Q(delegator=user) | Q(delegate=user) | Q(agency_id__in=roles.coordinator_agency_ids)
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = approvals.delegation_create(
+            by=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(request=None, responses={200: DelegationSerializer})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        """End the delegation early."""
+        delegation = approvals.delegation_end(by=request.user, delegation=self.get_object())
+        return Response(DelegationSerializer(delegation).data)
 
 
 class MeApi(APIView):

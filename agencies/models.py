@@ -24,6 +24,23 @@ class Agency(models.Model):
         default=0, help_text="State employees in the agency, for the adoption rate."
     )
 
+    class ApprovalChain(models.TextChoices):
+        COORDINATOR = "coordinator", "The coordinator decides"
+        SUPERVISOR_THEN_COORDINATOR = (
+            "supervisor_then_coordinator",
+            "The supervisor, then the coordinator",
+        )
+
+    approval_chain = models.CharField(
+        max_length=32,
+        choices=ApprovalChain.choices,
+        default=ApprovalChain.COORDINATOR,
+        # In the database too, so that rows written by an older version keep today's behaviour.
+        db_default=ApprovalChain.COORDINATOR,
+        help_text="Who decides a paid-leave request: the coordinator alone, or the employee's "
+        "supervisor first (for operational needs), then the coordinator (for the policy).",
+    )
+
     class Meta:
         ordering = ["code"]
         verbose_name_plural = "agencies"
@@ -86,6 +103,15 @@ class Employee(models.Model):
     employee_number = models.CharField(max_length=20, unique=True)
     bargaining_unit = models.CharField(max_length=10, choices=BARGAINING_UNIT_CHOICES)
     appointment = models.CharField(max_length=32, choices=APPOINTMENT_CHOICES)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team",
+        help_text="Who decides first whether the office can spare the employee (a user of the "
+        "same agency).",
+    )
 
     class Meta:
         ordering = ["agency__code", "employee_number"]
@@ -170,3 +196,33 @@ class Role(models.Model):
         return f"{self.user.username}: {self.get_kind_display()}" + (
             f" ({self.agency.code})" if self.agency_id else ""
         )
+
+
+class Delegation(models.Model):
+    """While it runs, `delegate` sees and decides the queue of `delegator` in `agency`."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="delegations")
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_given"
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="delegations_held"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="When it was ended early.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="delegation_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=~Q(delegate=models.F("delegator")), name="delegation_not_to_oneself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegator} to {self.delegate}, {self.starts_on} to {self.ends_on}"

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
-from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
+from .models import Agency, Delegation, Employee, Enrollment, MentoringOrganization, Pilot
 from .roles import roles_of
 
 
 class AgencySerializer(serializers.ModelSerializer):
     class Meta:
         model = Agency
-        fields = ["id", "code", "name", "headcount"]
+        fields = ["id", "code", "name", "headcount", "approval_chain"]
+        read_only_fields = ["approval_chain"]  # changed through approval-chain/
+
+
+class ApprovalChainSerializer(serializers.Serializer):
+    approval_chain = serializers.ChoiceField(choices=Agency.ApprovalChain.choices)
 
 
 class MentoringOrganizationSerializer(serializers.ModelSerializer):
@@ -82,6 +88,12 @@ class EmployeeSerializer(serializers.ModelSerializer):
     last_name = serializers.CharField(source="user.last_name", max_length=150)
     email = serializers.EmailField(source="user.email", max_length=254)
     eligibility = EligibilitySerializer(read_only=True)
+    supervisor = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The user id of the employee's supervisor: a user of the same agency.",
+    )
 
     class Meta:
         model = Employee
@@ -97,6 +109,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
             "bargaining_unit",
             "appointment",
             "eligibility",
+            "supervisor",
         ]
         extra_kwargs = {"employee_number": {"validators": []}}
 
@@ -160,3 +173,43 @@ class MeSerializer(serializers.Serializer):
     coordinator_of = serializers.ListField(child=serializers.CharField())
     employee = EmployeeSerializer(allow_null=True)
     agency = serializers.CharField(allow_null=True)
+
+
+class AgencyCodeField(serializers.SlugRelatedField):
+    """An agency by code."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Agency.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if "\x00" in str(data):  # PostgreSQL text cannot hold it: refuse before the lookup
+            raise serializers.ValidationError("Null characters are not allowed.")
+        return super().to_internal_value(data)
+
+
+class DelegationSerializer(serializers.ModelSerializer):
+    agency = AgencyCodeField()
+    delegator = serializers.PrimaryKeyRelatedField(read_only=True)
+    delegate = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
+    running = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Delegation
+        fields = [
+            "id",
+            "agency",
+            "delegator",
+            "delegate",
+            "starts_on",
+            "ends_on",
+            "ended_at",
+            "running",
+            "created_at",
+        ]
+        read_only_fields = ["ended_at", "created_at"]
+
+    def get_running(self, obj) -> bool:
+        from policy import dates
+
+        today = dates.today()
+        return obj.ended_at is None and obj.starts_on <= today <= obj.ends_on

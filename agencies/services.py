@@ -22,6 +22,7 @@ from policy.errors import NotAllowed
 from policy.selectors import policy_params
 from policy.text import validate_single_line
 
+from .approvals import check_supervisor
 from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
 from .roles import roles_of
 
@@ -169,6 +170,7 @@ def employee_create(
     bargaining_unit: str,
     appointment: str,
     username: str = "",
+    supervisor=None,
 ) -> Employee:
     """Create the employee and their user account, with no usable password: the person sets
     one through the password-reset email."""
@@ -190,7 +192,9 @@ def employee_create(
             employee_number=employee_number,
             bargaining_unit=bargaining_unit,
             appointment=appointment,
+            supervisor=supervisor,
         )
+        check_supervisor(employee=employee, supervisor=supervisor)
         ledger.record(
             kind=LedgerEntry.Kind.EMPLOYEE_CREATED,
             subject=employee,
@@ -229,6 +233,8 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
         if not changed:
             return employee
         check_may_change(by=by, employee=employee, changed=changed)
+        if "supervisor" in changed:
+            check_supervisor(employee=employee, supervisor=fields["supervisor"])
         for name, value in fields.items():
             setattr(employee, name, value)
         employee.save()

@@ -26,8 +26,13 @@ STATUS_LABELS = " ".join(
         ("denied", "Denied"),
         ("cancelled", "Cancelled"),
         ("reversed", "Reversed"),
+        ("awaiting_supervisor", "Awaiting the supervisor"),
     )
 )
+
+
+# The Employees sheet's columns: after the agency's code and name on each row of the query.
+EMPLOYEE_WIDTH = len(workbooks.EMPLOYEE_COLUMNS)
 
 
 def _in(values) -> str:
@@ -42,7 +47,9 @@ def _employees_sql(*, one_agency: bool) -> str:
     """Every employee with the year's figures and their agency's sums, in one query."""
     params = rules.DEFAULT_PARAMS
     cap, ratio, step = params.cap_hours, params.match_ratio, params.increment
-    committed = "(x.paid_approved + x.paid_pending)"
+    # The balance's paid_pending holds every requested hour; the sheet shows the part still
+    # with a supervisor apart from the part with the coordinator.
+    committed = "(x.paid_approved + x.paid_pending + x.paid_awaiting_supervisor)"
     available = _least(f"{cap} - {committed}", f"x.personal_verified / {ratio} - {committed}")
     if connection.vendor == "postgresql":
         floor_step = f"FLOOR({available} / {step}) * {step}"
@@ -72,19 +79,25 @@ def _employees_sql(*, one_agency: bool) -> str:
                          AND n.commitment_starts_on <= %(last)s
                          AND n.commitment_ends_on >= %(first)s) AS enrolled,
                COALESCE(b.paid_approved, 0) AS paid_approved,
-               COALESCE(b.paid_pending, 0) AS paid_pending,
+               COALESCE(b.paid_pending, 0) - COALESCE(w.hours, 0) AS paid_pending,
+               COALESCE(w.hours, 0) AS paid_awaiting_supervisor,
                COALESCE(b.personal_verified, 0) AS personal_verified,
                COALESCE(b.personal_logged, 0) AS personal_logged
         FROM agencies_agency a
         JOIN agencies_employee e ON e.agency_id = a.id
         JOIN auth_user u ON u.id = e.user_id
         LEFT JOIN hours_balance b ON b.employee_id = e.id AND b.year = %(year)s
+        LEFT JOIN (SELECT r.employee_id, SUM(r.hours) AS hours FROM hours_leaverequest r
+                   WHERE r.status = 'awaiting_supervisor'
+                     AND r.date BETWEEN %(first)s AND %(last)s
+                   GROUP BY r.employee_id) w ON w.employee_id = e.id
         {where}
     )
     SELECT x.code, x.agency_name, x.employee_number, x.name, x.eligible,
            CASE WHEN x.enrolled THEN 'Active' WHEN x.on_roster THEN 'Withdrawn'
                 ELSE 'Not on roster' END,
-           {cap}, x.paid_approved, x.paid_pending, x.personal_verified, x.personal_logged,
+           {cap}, x.paid_approved, x.paid_pending, x.paid_awaiting_supervisor,
+           x.personal_verified, x.personal_logged,
            CASE WHEN {available} < 0 THEN 0 ELSE {floor_step} END,
            CASE WHEN {out} = 0 THEN 'Yes' ELSE 'No' END,
            x.headcount,
@@ -93,6 +106,7 @@ def _employees_sql(*, one_agency: bool) -> str:
            SUM({active}) OVER ({agency}),
            SUM(x.paid_approved) OVER ({agency}),
            SUM(x.paid_pending) OVER ({agency}),
+           SUM(x.paid_awaiting_supervisor) OVER ({agency}),
            SUM(x.personal_verified) OVER ({agency}),
            SUM(x.personal_logged) OVER ({agency}),
            SUM({out}) OVER ({agency})
@@ -204,7 +218,9 @@ def _definitions(ws, sheets) -> None:
 
 def _summary_values(row) -> list:
     """An agency's Summary figures, from the window sums carried on each of its rows."""
-    headcount, roster, enrolled, active, approved, pending, verified, logged, out = row[13:]
+    headcount, roster, enrolled, active, approved, pending, awaiting, verified, logged, out = row[
+        EMPLOYEE_WIDTH + 2 :
+    ]
     cap = rules.DEFAULT_PARAMS.cap_hours
     rate = enrolled / headcount if headcount else None
     share = float(approved) / float(cap * enrolled) if enrolled else None
@@ -216,6 +232,7 @@ def _summary_values(row) -> list:
         active,
         approved,
         pending,
+        awaiting,
         verified,
         logged,
         share,
@@ -254,7 +271,7 @@ def adoption_floor(year: int) -> bytes:
             ):
                 sheet.append(line)
             summaries.append([row[0], row[1], *_summary_values(row)])
-        sheet.append(row[2:13])
+        sheet.append(row[2 : EMPLOYEE_WIDTH + 2])
     totals = (
         ["Total", "All agencies"]
         + [sum(r[i] or 0 for r in summaries) for i in range(2, len(summaries[0]))]
@@ -290,7 +307,7 @@ def agency_floor(agency, year: int) -> bytes:
     for row in _rows(_employees_sql(one_agency=True), params):
         if figures is None:
             figures = _summary_values(row)
-        employees.append(row[2:13])
+        employees.append(row[2 : EMPLOYEE_WIDTH + 2])
     monthly = _rows(_monthly_sql(one_agency=True), params)
     _table(months, "Monthly", _headers(workbooks.MONTHLY_COLUMNS), monthly)
     _table(leave, "Requests", _headers(workbooks.REQUEST_COLUMNS), _rows(_requests_sql(), params))
@@ -304,7 +321,7 @@ def agency_floor(agency, year: int) -> bytes:
 
     _table(verified, "Verified hours", _headers(workbooks.VERIFIED_HOURS_COLUMNS), counted())
     columns = workbooks.AGENCY_FIGURE_COLUMNS + workbooks.VERIFIED_BY_WAY_ROWS
-    values = [*(figures or [None] * 11), *by_way]
+    values = [*(figures or [None] * len(workbooks.AGENCY_FIGURE_COLUMNS)), *by_way]
     _table(
         summary,
         "Summary",

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One mentor's year, from the first personal hour to 40 approved paid hours, through the API.
 # Start the app with `make run` (demo data), then run this script, or paste its lines.
-# dot.newmentor has just joined the DOT roster; dot.coordinator verifies and approves.
+# dot.newmentor has just joined the DOT roster; dot.coordinator verifies; DOT's requests go to
+# the supervisor first (dot.supervisor), then to dot.coordinator.
 set -euo pipefail
 API=${API:-http://127.0.0.1:8000/api/v1}
 YEAR=${YEAR:-$(date +%Y)}
@@ -11,6 +12,7 @@ token() {
 }
 MENTOR=$(token dot.newmentor)
 COORD=$(token dot.coordinator)
+SUPERVISOR=$(token dot.supervisor)
 # The mentor's organization, from their roster line.
 ORG=$(curl -s -H "Authorization: Token $MENTOR" "$API/enrollments/" |
       python3 -c 'import sys,json; print(json.load(sys.stdin)["results"][0]["organization"])')
@@ -48,9 +50,13 @@ echo "5. One more hour is over the cap (annual_cap_exceeded)"
 curl -s -H "Authorization: Token $MENTOR" -H 'Content-Type: application/json' "$API/leave-requests/" \
   -d "{\"date\": \"$YEAR-07-06\", \"hours\": \"1\", \"organization\": $ORG}"; echo
 
-echo "6. The coordinator approves all five at once"
+echo "6. The supervisor can spare the mentor those days: all five go on to the coordinator"
+curl -s -H "Authorization: Token $SUPERVISOR" -H 'Content-Type: application/json' \
+  "$API/leave-requests/bulk-approve/" -d "{\"ids\": [${REQS#,}]}"; echo
+
+echo "7. The coordinator approves all five at once"
 curl -s -H "Authorization: Token $COORD" -H 'Content-Type: application/json' \
   "$API/leave-requests/bulk-approve/" -d "{\"ids\": [${REQS#,}]}"; echo
 
-echo "7. The year: 40 approved, 40 verified, in match, nothing left to request"
+echo "8. The year: 40 approved, 40 verified, in match, nothing left to request"
 curl -s -H "Authorization: Token $MENTOR" "$API/balances/me/?year=$YEAR"; echo

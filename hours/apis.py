@@ -6,6 +6,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from agencies import approvals
 from agencies.models import Employee
 from agencies.roles import own_employee, roles_of, scope_by_agency
 from ledger.models import LedgerEntry
@@ -45,13 +46,8 @@ RULE_ERRORS = {
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: this year).")
 
 
-def _scoped(queryset, request):
-    return scope_by_agency(
-        queryset,
-        roles_of(request.user),
-        agency_path="employee__agency_id",
-        employee_path="employee_id",
-    )
+def _scoped(queryset, request, *, team: bool = False):
+    return approvals.scope_by_reach(queryset, request.user, team=team)
 
 
 def _with_employee(manager, action: str | None):
@@ -122,7 +118,7 @@ class LeaveRequestViewSet(EntryViewSet):
     filterset_class = LeaveRequestFilter
 
     def get_queryset(self):
-        return _scoped(_with_employee(LeaveRequest.objects, self.action), self.request)
+        return _scoped(_with_employee(LeaveRequest.objects, self.action), self.request, team=True)
 
     @extend_schema(responses={201: LeaveRequestSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
@@ -141,6 +137,12 @@ class LeaveRequestViewSet(EntryViewSet):
         # Who may act comes before what they sent: 403 (or self_approval) before a field error.
         if action == "cancel":
             services.check_may_cancel(request=leave, by=request.user)
+        elif action in ("approve", "deny") and services.decides_as_supervisor(
+            request=leave, by=request.user
+        ):
+            services.check_may_decide_as_supervisor(
+                employee=leave.employee, by=request.user, action=action
+            )
         else:
             services.check_may_decide(employee=leave.employee, by=request.user, action=action)
         body = body_class(data=request.data)
@@ -214,6 +216,7 @@ def _balance_row(employee, figures) -> dict:
                 "cap",
                 "paid_approved",
                 "paid_pending",
+                "paid_awaiting_supervisor",
                 "personal_verified",
                 "personal_awaiting_verification",
                 "paid_available",

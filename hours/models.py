@@ -86,6 +86,7 @@ class LeaveRequest(models.Model):
         DENIED = "denied", "Denied"
         CANCELLED = "cancelled", "Cancelled"
         REVERSED = "reversed", "Reversed"
+        AWAITING_SUPERVISOR = "awaiting_supervisor", "Awaiting the supervisor"
 
     employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="leave_requests")
     date = models.DateField()
@@ -97,7 +98,7 @@ class LeaveRequest(models.Model):
         max_length=12, choices=list(rules.ACTIVITIES.items()), default="mentoring"
     )
     notes = models.TextField(blank=True, help_text="Never name or describe the young person.")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -105,6 +106,30 @@ class LeaveRequest(models.Model):
     reason = models.TextField(blank=True, help_text="Why it was denied, cancelled or reversed.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The supervisor's step, under an agency's supervisor_then_coordinator chain.
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The supervisor whose step it is (or was) when the request was made.",
+    )
+    supervisor_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    supervisor_decided_at = models.DateTimeField(null=True, blank=True)
+    approver_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Whom the coordinator's decision was made for, when a delegate made it.",
+    )
+    routing_note = models.CharField(
+        max_length=300, blank=True, help_text="Why the request skipped the supervisor, if it did."
+    )
 
     class Meta:
         ordering = ["-date", "-id"]

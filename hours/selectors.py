@@ -11,6 +11,7 @@ from django.db.models import (
     DecimalField,
     F,
     FilteredRelation,
+    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -84,7 +85,11 @@ def _facts_annotations(
     leave = LeaveRequest.objects.filter(
         employee_id=employee_id,
         date=on,
-        status__in=[LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED],
+        status__in=[
+            LeaveRequest.Status.PENDING,
+            LeaveRequest.Status.APPROVED,
+            LeaveRequest.Status.AWAITING_SUPERVISOR,
+        ],
     )
     if exclude_leave_id:
         leave = leave.exclude(pk=exclude_leave_id)
@@ -183,11 +188,20 @@ class BalanceFigures:
     personal_awaiting_verification: Decimal
     paid_available: Decimal
     in_match: bool
+    # Part of the requested hours: still with the employee's supervisor (paid_pending is the
+    # rest, with the coordinator). Both count against the cap and the match.
+    paid_awaiting_supervisor: Decimal = ZERO
+
+    @property
+    def paid_requested(self) -> Decimal:
+        """Requested and not yet decided, whoever holds the request."""
+        return self.paid_pending + self.paid_awaiting_supervisor
 
     @property
     def committed(self) -> Decimal:
-        """Paid leave approved and pending: what counts against the cap."""
-        return self.paid_approved + self.paid_pending
+        """Paid leave approved and requested (with the supervisor or the coordinator): what
+        counts against the cap."""
+        return self.paid_approved + self.paid_requested
 
     @classmethod
     def from_values(
@@ -200,13 +214,16 @@ class BalanceFigures:
         paid_pending: Decimal,
         personal_verified: Decimal,
         personal_logged: Decimal,
+        paid_awaiting_supervisor: Decimal = ZERO,
     ) -> BalanceFigures:
+        """`paid_pending` is the Balance's: every requested hour, whoever holds the request."""
         return cls(
             employee_id=employee_id,
             year=year,
             cap=params.cap_hours,
             paid_approved=paid_approved,
-            paid_pending=paid_pending,
+            paid_pending=paid_pending - paid_awaiting_supervisor,
+            paid_awaiting_supervisor=paid_awaiting_supervisor,
             personal_verified=personal_verified,
             personal_awaiting_verification=personal_logged,
             paid_available=rules.paid_available(
@@ -221,8 +238,29 @@ class BalanceFigures:
         )
 
 
+def awaiting_supervisor(*, year: int, employee_ref: str = "pk"):
+    """The hours of an employee's requests of `year` still with their supervisor, as an
+    expression over the outer row (Employee by default; `employee_ref` names its employee id)."""
+    summed = (
+        LeaveRequest.objects.filter(
+            employee_id=OuterRef(employee_ref),
+            date__year=year,
+            status=LeaveRequest.Status.AWAITING_SUPERVISOR,
+        )
+        .order_by()
+        .values("employee_id")
+        .annotate(t=Sum("hours"))
+        .values("t")
+    )
+    return Coalesce(Subquery(summed), Value(ZERO), output_field=HOURS_FIELD)
+
+
 def balance_for(*, employee_id: int, year: int) -> BalanceFigures:
-    row = Balance.objects.filter(employee_id=employee_id, year=year).first()
+    row = (
+        Balance.objects.filter(employee_id=employee_id, year=year)
+        .annotate(awaiting=awaiting_supervisor(year=year, employee_ref="employee_id"))
+        .first()
+    )
     return BalanceFigures.from_values(
         employee_id=employee_id,
         year=year,
@@ -231,6 +269,7 @@ def balance_for(*, employee_id: int, year: int) -> BalanceFigures:
         paid_pending=row.paid_pending if row else ZERO,
         personal_verified=row.personal_verified if row else ZERO,
         personal_logged=row.personal_logged if row else ZERO,
+        paid_awaiting_supervisor=row.awaiting if row else ZERO,
     )
 
 
@@ -240,6 +279,7 @@ def employees_with_year(queryset: QuerySet[Employee], *, year: int) -> QuerySet[
     figures = {}
     for name in ("paid_approved", "paid_pending", "personal_verified", "personal_logged"):
         figures[name] = Coalesce(F(f"year_balance__{name}"), Value(ZERO), output_field=HOURS_FIELD)
+    figures["paid_awaiting_supervisor"] = awaiting_supervisor(year=year)
     return queryset.annotate(
         year_balance=FilteredRelation("balances", condition=Q(balances__year=year)), **figures
     ).select_related("user", "agency")
@@ -255,6 +295,7 @@ def figures_of(employee: Employee, *, year: int, params: rules.PolicyParams) -> 
         paid_pending=employee.paid_pending,
         personal_verified=employee.personal_verified,
         personal_logged=employee.personal_logged,
+        paid_awaiting_supervisor=employee.paid_awaiting_supervisor,
     )
 
 
@@ -290,6 +331,8 @@ def recomputed_balances() -> BalanceReport:
     slot = {
         ("leave", LeaveRequest.Status.APPROVED): 0,
         ("leave", LeaveRequest.Status.PENDING): 1,
+        # Hours awaiting the supervisor are pending in the Balance (paid_pending) and the ledger.
+        ("leave", LeaveRequest.Status.AWAITING_SUPERVISOR): 1,
         ("personal", PersonalHours.Status.VERIFIED): 2,
         ("personal", PersonalHours.Status.LOGGED): 3,
     }

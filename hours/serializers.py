@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from agencies.models import MentoringOrganization
 from ledger.models import LedgerEntry
+from policy import rules
 
 from .models import LeaveRequest, PersonalHours
 
@@ -59,6 +60,9 @@ class PersonalHoursSerializer(serializers.ModelSerializer):
 
 
 class LeaveRequestSerializer(serializers.ModelSerializer):
+    denial_code = serializers.SerializerMethodField(
+        help_text="operational_needs when the supervisor denied it; otherwise null."
+    )
     hours = serializers.DecimalField(
         **HOURS, help_text="A positive multiple of 0.25, at most 8 a day."
     )
@@ -83,6 +87,12 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
             "reason",
             "created_at",
             "updated_at",
+            "supervisor",
+            "supervisor_decided_by",
+            "supervisor_decided_at",
+            "approver_for",
+            "routing_note",
+            "denial_code",
         ]
         read_only_fields = [
             "employee",
@@ -92,7 +102,20 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
             "reason",
             "created_at",
             "updated_at",
+            "supervisor",
+            "supervisor_decided_by",
+            "supervisor_decided_at",
+            "approver_for",
+            "routing_note",
         ]
+
+    def get_denial_code(self, obj) -> str | None:
+        denied_by_supervisor = (
+            obj.status == LeaveRequest.Status.DENIED
+            and obj.supervisor_decided_by_id is not None
+            and obj.approver_id is None
+        )
+        return rules.OPERATIONAL_NEEDS if denied_by_supervisor else None
 
 
 class VerifySerializer(serializers.Serializer):
@@ -158,7 +181,12 @@ class BalanceSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     cap = serializers.DecimalField(**HOURS)
     paid_approved = serializers.DecimalField(**HOURS)
-    paid_pending = serializers.DecimalField(**HOURS)
+    paid_pending = serializers.DecimalField(
+        **HOURS, help_text="Requested, with the coordinator (not counting those with a supervisor)."
+    )
+    paid_awaiting_supervisor = serializers.DecimalField(
+        **HOURS, help_text="Requested, still with the employee's supervisor."
+    )
     personal_verified = serializers.DecimalField(**HOURS)
     personal_awaiting_verification = serializers.DecimalField(**HOURS)
     paid_available = serializers.DecimalField(**HOURS)

@@ -11,6 +11,7 @@ from accounting.apis import MyLeaveAccountingApi
 from accounts.apis import TokenObtainApi, TokenRevokeApi
 from agencies.apis import (
     AgencyViewSet,
+    DelegationViewSet,
     EmployeeViewSet,
     EnrollmentViewSet,
     MeApi,
@@ -35,6 +36,7 @@ router.register(
     "verification-contacts", VerificationContactViewSet, basename="verification-contact"
 )
 router.register("confirmation-links", ConfirmationLinkViewSet, basename="confirmation-link")
+router.register("delegations", DelegationViewSet, basename="delegation")
 
 
 def healthz(request):

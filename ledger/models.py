@@ -40,6 +40,10 @@ class LedgerEntry(models.Model):
             "accounting.adjustment_sent",
             "Adjustment sent to leave accounting",
         )
+        LEAVE_SUPERVISOR_APPROVED = "leave_request.supervisor_approved", "Supervisor approved"
+        DELEGATION_CREATED = "delegation.created", "Delegation given"
+        DELEGATION_ENDED = "delegation.ended", "Delegation ended early"
+        AGENCY_UPDATED = "agency.updated", "Agency changed"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

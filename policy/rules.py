@@ -30,6 +30,7 @@ DAILY_LIMIT_EXCEEDED = "daily_limit_exceeded"
 SELF_APPROVAL = "self_approval"
 REASON_REQUIRED = "reason_required"
 VERIFICATION_DATE = "verification_date"
+OPERATIONAL_NEEDS = "operational_needs"
 
 RULE_CODES = (
     NOT_ELIGIBLE,
@@ -45,6 +46,7 @@ RULE_CODES = (
     DAILY_LIMIT_EXCEEDED,
     SELF_APPROVAL,
     REASON_REQUIRED,
+    OPERATIONAL_NEEDS,
 )
 
 

@@ -36,7 +36,7 @@ def year_end_topic(today: dt.date) -> str | None:
 
 def unmatched_verified(figures: selectors.BalanceFigures, params: rules.PolicyParams) -> Decimal:
     """Verified personal hours that no paid leave (approved or pending) is matched against."""
-    committed = figures.paid_approved + figures.paid_pending
+    committed = figures.committed
     return max(ZERO, figures.personal_verified - committed * params.match_ratio)
 
 
@@ -52,7 +52,7 @@ def send_year_end(*, today: dt.date) -> int:
     queued = 0
     for employee in selectors.employees_with_year(enrolled, year=year).order_by("pk"):
         figures = selectors.figures_of(employee, year=year, params=params)
-        left_under_cap = params.cap_hours - figures.paid_approved - figures.paid_pending
+        left_under_cap = params.cap_hours - figures.committed
         if left_under_cap <= 0:
             continue  # nothing left to use this year
         queued += message_queue_once(

@@ -77,6 +77,7 @@ class AgencyFigures:
     active_mentors: int = 0
     paid_approved: Decimal = ZERO
     paid_pending: Decimal = ZERO
+    paid_awaiting_supervisor: Decimal = ZERO
     personal_verified: Decimal = ZERO
     personal_awaiting_verification: Decimal = ZERO
     out_of_match: int = 0
@@ -90,6 +91,7 @@ class AgencyFigures:
         self.active_mentors += row.active_mentor
         self.paid_approved += figures.paid_approved
         self.paid_pending += figures.paid_pending
+        self.paid_awaiting_supervisor += figures.paid_awaiting_supervisor
         self.personal_verified += figures.personal_verified
         self.personal_awaiting_verification += figures.personal_awaiting_verification
         self.out_of_match += not figures.in_match
@@ -102,6 +104,7 @@ class AgencyFigures:
             "active_mentors",
             "paid_approved",
             "paid_pending",
+            "paid_awaiting_supervisor",
             "personal_verified",
             "personal_awaiting_verification",
             "out_of_match",
@@ -126,6 +129,7 @@ class AgencyFigures:
             self.roster_size
             or self.paid_approved
             or self.paid_pending
+            or self.paid_awaiting_supervisor
             or self.personal_verified
             or self.personal_awaiting_verification
         )

@@ -123,7 +123,15 @@ EMPLOYEE_COLUMNS = [
     ),
     Column("Paid leave approved (hours)", HOURS, "Paid mentoring leave approved in the year."),
     Column(
-        "Paid leave pending (hours)", HOURS, "Paid mentoring leave requested and not yet decided."
+        "Paid leave pending (hours)",
+        HOURS,
+        "Paid mentoring leave requested and not yet decided, with the coordinator.",
+    ),
+    Column(
+        "Paid leave with a supervisor (hours)",
+        HOURS,
+        "Paid mentoring leave requested and still with the employee's supervisor (agencies whose "
+        "chain has the supervisor decide first); it counts against the cap like pending leave.",
     ),
     Column(
         "Personal hours verified (hours)",
@@ -176,6 +184,11 @@ AGENCY_FIGURE_COLUMNS = [
     Column("Paid leave approved (hours)", HOURS, "Approved paid mentoring leave in the year."),
     Column("Paid leave pending (hours)", HOURS, "Paid mentoring leave awaiting a decision."),
     Column(
+        "Paid leave with a supervisor (hours)",
+        HOURS,
+        "Paid mentoring leave requested and still with the employee's supervisor.",
+    ),
+    Column(
         "Personal hours verified (hours)",
         HOURS,
         "Personal mentoring hours verified by the mentoring organizations.",
@@ -208,6 +221,7 @@ def _figure_values(figures: AgencyFigures) -> list[Any]:
         figures.active_mentors,
         figures.paid_approved,
         figures.paid_pending,
+        figures.paid_awaiting_supervisor,
         figures.personal_verified,
         figures.personal_awaiting_verification,
         figures.share_of_cap_used,
@@ -252,7 +266,12 @@ REQUEST_COLUMNS = [
         "Always paid mentoring leave: it is leave, not time worked for overtime purposes.",
         width=44,
     ),
-    Column("Status", TEXT, "Pending, Approved, Denied, Cancelled or Reversed.", width=11),
+    Column(
+        "Status",
+        TEXT,
+        "Awaiting the supervisor, Pending, Approved, Denied, Cancelled or Reversed.",
+        width=11,
+    ),
     Column("Approver", TEXT, "The coordinator who approved or denied the request.", width=24),
     Column("Decided on", DATE, "The date the request was approved or denied (Pacific time)."),
     Column(
@@ -567,6 +586,7 @@ def _employee_line(row: EmployeeRow) -> Line:
         figures.cap if applies else DOES_NOT_APPLY,
         figures.paid_approved,
         figures.paid_pending,
+        figures.paid_awaiting_supervisor,
         figures.personal_verified,
         figures.personal_awaiting_verification,
         figures.paid_available,

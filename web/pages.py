@@ -14,7 +14,11 @@ from policy import rules
 
 ZERO = Decimal("0.00")
 # The entries that count toward the daily limits, as hours.selectors.hours_on_date counts them.
-COUNTING_LEAVE = {LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED}
+COUNTING_LEAVE = {
+    LeaveRequest.Status.AWAITING_SUPERVISOR,
+    LeaveRequest.Status.PENDING,
+    LeaveRequest.Status.APPROVED,
+}
 COUNTING_PERSONAL = {PersonalHours.Status.LOGGED, PersonalHours.Status.VERIFIED}
 
 
@@ -52,7 +56,7 @@ def next_step(
         return (
             f"You have reached the {figures.year} limit of {_hours(figures.cap, 'paid')} "
             f"({rules.hours_text(figures.paid_approved)} approved, "
-            f"{rules.hours_text(figures.paid_pending)} pending). Thank you for mentoring."
+            f"{rules.hours_text(figures.paid_requested)} pending). Thank you for mentoring."
         )
     left = figures.cap - committed
     verified = figures.personal_verified
@@ -71,7 +75,7 @@ def next_step(
     # paid_available, counting them as verified.
     unlocked = rules.paid_available(
         paid_approved=figures.paid_approved,
-        paid_pending=figures.paid_pending,
+        paid_pending=figures.paid_requested,
         personal_verified=verified + awaiting,
         params=params,
     )
@@ -158,7 +162,7 @@ def year_bars(figures: BalanceFigures, *, params: rules.PolicyParams) -> list[Ba
     paid = Bar(
         label="Paid mentoring leave",
         text=(
-            f"{hours(figures.paid_approved)} approved and {hours(figures.paid_pending)} pending "
+            f"{hours(figures.paid_approved)} approved and {hours(figures.paid_requested)} pending "
             f"of {hours(figures.cap)} hours"
         ),
         solid=_percent(figures.paid_approved, figures.cap),

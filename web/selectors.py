@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 
+from agencies import approvals
 from agencies.models import Agency, Enrollment, MentoringOrganization
 from agencies.roles import Roles, scope_by_agency
 from hours import selectors
@@ -43,7 +44,14 @@ def leave_requests_of(*, employee_id: int, year: int) -> QuerySet[LeaveRequest]:
     start, end = year_bounds(year)
     return LeaveRequest.objects.filter(
         employee_id=employee_id, date__gte=start, date__lte=end
-    ).select_related("organization", "approver")
+    ).select_related(
+        "organization",
+        "approver",
+        "approver_for",
+        "supervisor",
+        "supervisor_decided_by",
+        "employee__supervisor",
+    )
 
 
 def enrolled_organization_id(*, employee_id: int) -> int | None:
@@ -168,3 +176,30 @@ def recent_same_entry(model, *, employee_id: int, since, **fields):
     if model is LeaveRequest:
         queryset = queryset.exclude(status=LeaveRequest.Status.CANCELLED)
     return queryset.order_by("-created_at").first()
+
+
+# --- A supervisor's queue -----------------------------------------------------------------------
+
+
+def awaiting_supervisor_of(user) -> QuerySet[LeaveRequest]:
+    """Requests waiting for `user` as supervisor, or for a supervisor they stand in for today."""
+    reach = approvals.reach_of(user)
+    return (
+        LeaveRequest.objects.filter(
+            status=LeaveRequest.Status.AWAITING_SUPERVISOR,
+            employee__supervisor_id__in=reach.supervisors,
+        )
+        .exclude(employee__user=user)
+        .select_related("employee__user", "employee__supervisor", "organization")
+        .order_by("date", "id")
+    )
+
+
+def with_supervisors(roles: Roles) -> QuerySet[LeaveRequest]:
+    """The coordinator's agencies' requests still with a supervisor, the oldest first."""
+    return (
+        _coordinated(LeaveRequest.objects.all(), roles)
+        .filter(status=LeaveRequest.Status.AWAITING_SUPERVISOR)
+        .select_related("employee__user", "employee__supervisor")
+        .order_by("created_at", "id")
+    )

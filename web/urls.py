@@ -73,4 +73,11 @@ urlpatterns = [
     # Sign-in through the agency's OpenID Connect provider (404 unless it is set up).
     path("oidc/authenticate/", oidc.AuthenticateView.as_view(), name="oidc-authenticate"),
     path("oidc/callback/", oidc.CallbackView.as_view(), name="oidc-callback"),
+    path("supervisor/", views.waiting, name="waiting"),
+    path(
+        "supervisor/requests/<int:pk>/approve/",
+        views.supervisor_approve,
+        name="supervisor-approve",
+    ),
+    path("supervisor/requests/<int:pk>/deny/", views.supervisor_deny, name="supervisor-deny"),
 ]

@@ -17,7 +17,15 @@ from agencies.services import check_username
 from policy import rules
 from policy.text import refusal
 
-from .columns import COLUMN_NAMES, DATE_COLUMNS, EXAMPLE_ROW, REQUIRED_COLUMNS, USER_FIELDS, User
+from .columns import (
+    COLUMN_NAMES,
+    DATE_COLUMNS,
+    EXAMPLE_ROW,
+    REQUIRED_COLUMNS,
+    SUPERVISOR_COLUMNS,
+    USER_FIELDS,
+    User,
+)
 from .dates import parse_date
 from .reading import Cell, Sheet, cell_text, header_key
 from .results import RosterError
@@ -157,7 +165,7 @@ def checked_lines(sheet: Sheet) -> tuple[list[Line], list[RosterError]]:
     if errors:
         return [], errors
     checks = _Checks()
-    example = {name: cell_text(value) for name, value in EXAMPLE_ROW.items()}
+    example = {name: cell_text(EXAMPLE_ROW.get(name)) for name in COLUMN_NAMES}
     lines: list[Line] = []
     for number, cells in sheet.rows[1:]:
         texts = [cell_text(cell.value) for cell in cells]
@@ -191,6 +199,16 @@ def checked_lines(sheet: Sheet) -> tuple[list[Line], list[RosterError]]:
                 code = getattr(exc, "code", "invalid")
                 row_errors.append(RosterError(number, name, str(exc), code))
         line.values.setdefault("status", "")
+        if all(line.values.get(name) for name in SUPERVISOR_COLUMNS):
+            line.bad.add("supervisor_email")
+            row_errors.append(
+                RosterError(
+                    number,
+                    "supervisor_email",
+                    "Give the supervisor's employee number or email, not both.",
+                    "invalid",
+                )
+            )
         errors.extend(row_errors)
         lines.append(line)
     if not lines and not errors:
@@ -227,13 +245,15 @@ def _clean_cell(name: str, cell: Cell, checks: _Checks) -> object:
     if message := refusal(text, multiline=False):
         raise CellProblem(message, "forbidden_character")
     if not text:
-        if name == "status":
+        if name == "status" or name in SUPERVISOR_COLUMNS:
             return ""
         raise CellProblem("This column is required.", "required")
     if name in DATE_COLUMNS:
         return parse_date(cell.value)
-    if name in ("pilot", "organization"):
+    if name in ("pilot", "organization", "supervisor_employee_number"):
         return text
+    if name == "supervisor_email":
+        return checks.clean("email", text)
     if name == "employee_number" and isinstance(cell.value, dt.date):
         raise ValueError(f"{text} is a date, not an employee number.")
     value = checks.clean(name, text)

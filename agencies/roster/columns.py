@@ -12,8 +12,6 @@ from policy import rules
 
 User = get_user_model()
 
-User = get_user_model()
-
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv"
 
@@ -119,7 +117,27 @@ COLUMNS = (
         required=False,
         width=12,
     ),
+    Column(
+        "supervisor_employee_number",
+        "The employee number of the employee's supervisor, who decides first whether the "
+        "office can spare the employee (where the agency's chain has the supervisor decide). "
+        "Another employee of the agency, on file or in this file.",
+        "An employee number of your agency, not the employee's own. Optional: with either "
+        "supervisor column in the file, a row with both empty means no supervisor.",
+        required=False,
+        width=20,
+    ),
+    Column(
+        "supervisor_email",
+        "Instead of the number: the email of a supervisor who is not on a roster (a user of "
+        "the agency: one of its employees or coordinators).",
+        "An email address of a user of your agency. Optional; give the number or the email, "
+        "not both.",
+        required=False,
+        width=30,
+    ),
 )
+SUPERVISOR_COLUMNS = ("supervisor_employee_number", "supervisor_email")
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
 DATE_COLUMNS = ("commitment_starts_on", "commitment_ends_on")
@@ -139,4 +157,6 @@ EXAMPLE_ROW = {
     "commitment_starts_on": dt.date(2026, 9, 1),
     "commitment_ends_on": dt.date(2027, 6, 30),
     "status": "active",
+    "supervisor_employee_number": None,
+    "supervisor_email": None,
 }

@@ -26,7 +26,7 @@ def roster_rows(agency: Agency) -> list[list[object]]:
     """The agency's roster lines, one per enrollment, in the import's column order."""
     enrollments = (
         Enrollment.objects.filter(employee__agency=agency)
-        .select_related("employee__user", "pilot", "organization")
+        .select_related("employee__user", "employee__supervisor__employee", "pilot", "organization")
         .order_by("pilot__name", "employee__employee_number")
     )
     return [
@@ -42,9 +42,19 @@ def roster_rows(agency: Agency) -> list[list[object]]:
             line.commitment_starts_on,
             line.commitment_ends_on,
             line.status,
+            *_supervisor_cells(line.employee),
         ]
         for line in enrollments
     ]
+
+
+def _supervisor_cells(employee) -> list[str | None]:
+    """(number, email) of the employee's supervisor: the number when they are an employee."""
+    supervisor = employee.supervisor
+    if supervisor is None:
+        return [None, None]
+    profile = getattr(supervisor, "employee", None)
+    return [profile.employee_number, None] if profile else [None, supervisor.email]
 
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -99,6 +109,8 @@ def export_roster(agency: Agency, *, file_format: str = "xlsx") -> bytes:
 
 
 def _csv_value(value) -> str:
+    if value is None:
+        return ""
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)

@@ -6,17 +6,18 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from agencies import services
-from agencies.models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
+from agencies.models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
 from ledger.models import LedgerEntry
 from policy import rules
 from policy.errors import NotAllowed
 from policy.selectors import policy_params_by_year
 
 from .checks import Line
-from .columns import EMPLOYEE_FIELDS, USER_FIELDS, User
+from .columns import EMPLOYEE_FIELDS, SUPERVISOR_COLUMNS, USER_FIELDS, User
 from .results import RosterError, RowChange
 
 # --- Checking rows against the database, and planning the writes --------------------------------
@@ -58,7 +59,7 @@ def plan_import(
     on_file = {
         employee.employee_number: employee
         for employee in Employee.objects.filter(employee_number__in=numbers).select_related(
-            "user", "agency"
+            "user", "agency", "supervisor"
         )
     }
     # Accounts whose email only an administrator changes (services.check_may_change).
@@ -99,6 +100,7 @@ def plan_import(
     params = policy_params_by_year(years)
 
     first_row: dict[str, int] = {}
+    planned: dict[int, Employee] = {}  # row -> the employee it adds or changes
     for line in lines:
         line.failed = bool(line.bad)
         number = None if "employee_number" in line.bad else line.values["employee_number"]
@@ -159,6 +161,10 @@ def plan_import(
                 line.fail(errors, "employee_number", str(refusal), "not_allowed")
                 continue
         _plan_enrollment(plan, line, employee, pilot, organization, roster, params, errors)
+        if not line.failed:
+            planned[line.row] = employee
+    if any(name in line.values for line in lines for name in SUPERVISOR_COLUMNS):
+        _plan_supervisors(plan, agency, lines, planned, errors, by=by)
     return plan
 
 
@@ -195,6 +201,143 @@ def _refuse_lost_zeros(line: Line, on_file, same_person, errors) -> bool:
         )
         return True
     return False
+
+
+def _plan_supervisors(plan, agency, lines, planned, errors, *, by) -> None:
+    """Each row's supervisor: an employee of the agency by number (on file or in the file),
+    or a user of the agency by email; never the employee, never a cycle. Queries: three."""
+    in_file = {employee.employee_number: employee for employee in planned.values()}
+    wanted_numbers = {line.values.get("supervisor_employee_number") for line in lines} - {"", None}
+    on_file = {
+        e.employee_number: e
+        for e in Employee.objects.filter(agency=agency, employee_number__in=wanted_numbers)
+        .exclude(employee_number__in=list(in_file))
+        .select_related("user")
+    }
+    wanted_emails = {line.values.get("supervisor_email") for line in lines} - {"", None}
+    by_email: dict[str, list] = {}
+    agency_users = Q(employee__agency=agency) | Q(
+        roles__kind=Role.Kind.COORDINATOR, roles__agency=agency, roles__active=True
+    )
+    emails = Q()
+    for address in wanted_emails:
+        emails |= Q(email__iexact=address)
+    if wanted_emails:
+        for user in User.objects.filter(emails).filter(agency_users).distinct():
+            by_email.setdefault(user.email.casefold(), []).append(user)
+    # Who reports to whom once the file is in: nodes are user ids, or ("new", number).
+    reporting = Employee.objects.filter(agency=agency).exclude(supervisor=None)
+    graph = dict(reporting.values_list("user_id", "supervisor_id"))
+
+    def node(user):
+        return user.pk if user.pk else ("new", user.username)
+
+    chosen: dict[int, object] = {}
+    for line in lines:
+        employee = planned.get(line.row)
+        if employee is None or not any(name in line.values for name in SUPERVISOR_COLUMNS):
+            continue
+        number = line.values.get("supervisor_employee_number")
+        address = line.values.get("supervisor_email")
+        supervisor = None
+        if number:
+            found = in_file.get(number) or on_file.get(number)
+            if found is None:
+                line.fail(
+                    errors,
+                    "supervisor_employee_number",
+                    f"No employee of {agency.code} has the number {number}, on file or in this "
+                    "file.",
+                    "unknown_supervisor",
+                )
+                continue
+            supervisor = found.user
+        elif address:
+            matches = by_email.get(address.casefold(), [])
+            if len(matches) != 1:
+                line.fail(
+                    errors,
+                    "supervisor_email",
+                    f"No single user of {agency.code} has the email {address}."
+                    if not matches
+                    else f"Several users of {agency.code} have the email {address}; give the "
+                    "supervisor's employee number instead.",
+                    "unknown_supervisor",
+                )
+                continue
+            supervisor = matches[0]
+        column = "supervisor_employee_number" if number else "supervisor_email"
+        if supervisor is not None and node(supervisor) == node(employee.user):
+            line.fail(errors, column, "Nobody is their own supervisor.", "invalid")
+            continue
+        chosen[line.row] = supervisor
+        graph[node(employee.user)] = node(supervisor) if supervisor else None
+
+    changes = {change.row: change for change in plan.row_changes}
+    for line in lines:
+        if line.row not in chosen:
+            continue
+        employee, supervisor = planned[line.row], chosen[line.row]
+        seen, current = set(), node(employee.user)
+        while current is not None and current not in seen:
+            seen.add(current)
+            current = graph.get(current)
+        if current is not None:
+            column = (
+                "supervisor_employee_number"
+                if line.values.get("supervisor_employee_number")
+                else "supervisor_email"
+            )
+            line.fail(
+                errors,
+                column,
+                "These supervisors form a cycle: someone would report to themselves.",
+            )
+            continue
+        _apply_supervisor(plan, changes, line, employee, supervisor, by=by, errors=errors)
+    plan.row_changes.sort(key=lambda change: change.row)  # rows changing only a supervisor
+
+
+def _apply_supervisor(plan, changes, line, employee, supervisor, *, by, errors) -> None:
+    old = employee.supervisor if employee.supervisor_id else None
+    if line.employee_new:
+        employee.supervisor = supervisor
+        return
+    if (old.pk if old else None) == (supervisor.pk if supervisor else None) and (
+        supervisor is None or supervisor.pk
+    ):
+        return
+    try:
+        services.check_may_change(by=by, employee=employee)
+    except NotAllowed as refusal:
+        line.fail(errors, "employee_number", str(refusal), "not_allowed")
+        return
+    employee.supervisor = supervisor
+    had_changes = bool(line.employee_changes)
+    line.employee_changes["supervisor"] = [
+        old.username if old else "",
+        supervisor.username if supervisor else "",
+    ]
+    if employee not in plan.changed_employees:
+        plan.changed_employees.append(employee)
+    if not had_changes:
+        plan.entries.append(
+            (LedgerEntry.Kind.EMPLOYEE_UPDATED, employee, employee, line.employee_changes)
+        )
+    change = changes.get(line.row)
+    if change is not None:
+        change.changes["supervisor"] = line.employee_changes["supervisor"]
+        return
+    # The row changed nothing else: it was counted unchanged.
+    plan.rows_unchanged -= 1
+    plan.row_changes.append(
+        RowChange(
+            row=line.row,
+            employee_number=employee.employee_number,
+            name=f"{line.values['first_name']} {line.values['last_name']}",
+            changes={"supervisor": line.employee_changes["supervisor"]},
+        )
+    )
 
 
 def _check_may_change(

@@ -49,7 +49,7 @@ def write_plan(plan: ImportPlan, *, agency: Agency, by, result: ImportResult) ->
     if plan.changed_users:
         User.objects.bulk_update(plan.changed_users, list(USER_FIELDS))
     if plan.changed_employees:
-        Employee.objects.bulk_update(plan.changed_employees, list(EMPLOYEE_FIELDS))
+        Employee.objects.bulk_update(plan.changed_employees, [*EMPLOYEE_FIELDS, "supervisor"])
     Enrollment.objects.bulk_create(plan.new_enrollments)
     if plan.changed_enrollments:
         now = timezone.now()

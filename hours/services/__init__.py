@@ -19,6 +19,12 @@ from .bulk import (
     check_may_bulk_approve,
     leave_requests_approve_ids,
 )
+from .chain import (
+    check_may_decide_as_supervisor,
+    decides_as_supervisor,
+    leave_request_supervisor_approve,
+    leave_request_supervisor_deny,
+)
 from .leave_requests import (
     BulkResult,
     leave_request_approve,
@@ -44,6 +50,8 @@ __all__ = [
     "check_may_bulk_approve",
     "leave_requests_approve_ids",
     "check_cancellable",
+    "check_may_decide_as_supervisor",
+    "decides_as_supervisor",
     "check_may_cancel",
     "check_may_decide",
     "leave_request_approve",
@@ -54,6 +62,8 @@ __all__ = [
     "is_cancellable",
     "leave_requests_bulk_approve",
     "personal_hours_bulk_verify",
+    "leave_request_supervisor_approve",
+    "leave_request_supervisor_deny",
     "personal_hours_log",
     "personal_hours_reject",
     "personal_hours_verify",

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from agencies.roles import roles_of, scope_by_agency
+from agencies import approvals
+from agencies.models import Employee
+from agencies.roles import roles_of
 from hours.models import LeaveRequest
 from policy.errors import NotAllowed
 
@@ -36,9 +38,15 @@ class BulkApproval:
 
 
 def check_may_bulk_approve(*, by) -> None:
+    """A coordinator or an administrator; a supervisor, or someone standing in today for a
+    supervisor or a coordinator."""
     roles = roles_of(by)
-    if not (roles.is_coordinator or roles.is_admin):
-        raise NotAllowed("Only a pilot coordinator can approve leave.")
+    if roles.is_coordinator or roles.is_admin:
+        return
+    reach = approvals.reach_of(by)
+    if reach.agencies or Employee.objects.filter(supervisor_id__in=reach.supervisors).exists():
+        return
+    raise NotAllowed("Only a pilot coordinator or a supervisor can approve leave.")
 
 
 def leave_requests_approve_ids(*, ids: list[int], by, today: dt.date | None = None) -> BulkApproval:
@@ -50,11 +58,10 @@ def leave_requests_approve_ids(*, ids: list[int], by, today: dt.date | None = No
         raise ValidationError({"ids": f"Give between 1 and {BULK_APPROVE_LIMIT} request ids."})
     if not all(1 <= i <= MAX_ID for i in ids):
         raise ValidationError({"ids": f"A request id is a whole number from 1 to {MAX_ID}."})
-    within = scope_by_agency(
+    within = approvals.scope_by_reach(
         LeaveRequest.objects.select_related("employee__user", "employee__agency", "organization"),
-        roles_of(by),
-        agency_path="employee__agency_id",
-        employee_path="employee_id",
+        by,
+        team=True,
     )
     found = {leave.pk: leave for leave in within.filter(pk__in=ids)}
     done = {

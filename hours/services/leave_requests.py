@@ -16,6 +16,7 @@ from ledger.models import LedgerEntry
 from policy import dates, rules
 from policy.errors import NotAllowed, StateConflict
 
+from . import chain
 from .years import (
     check_can_log,
     check_cancellable,
@@ -98,6 +99,7 @@ def leave_request_create(
             today=today,
             facts=selectors.day_facts(employee_id=employee.pk, on=date),
         )
+        status, supervisor_id, routing_note = chain.route(employee)
         request = LeaveRequest.objects.create(
             employee=employee,
             date=date,
@@ -105,6 +107,9 @@ def leave_request_create(
             organization=organization,
             activity=activity,
             notes=notes,
+            status=status,
+            supervisor_id=supervisor_id,
+            routing_note=routing_note,
         )
         record_change(
             balance=balance,
@@ -112,9 +117,12 @@ def leave_request_create(
             subject=request,
             employee=employee,
             actor=by,
-            data={"date": date.isoformat(), "hours": str(hours)},
+            reason=routing_note,
+            data={"date": date.isoformat(), "hours": str(hours), "status": status},
             paid_pending=hours,
         )
+        if supervisor_id is not None:
+            chain.tell_supervisor(request)
     return request
 
 
@@ -145,11 +153,17 @@ def leave_request_approve(
     """
     today = today or dates.today()
     employee = request.employee
+    if chain.decides_as_supervisor(request=request, by=by, on=today):
+        return chain.leave_request_supervisor_approve(
+            request=request, by=by, note=note, today=today
+        )
     check_may_decide(employee=employee, by=by, action="approve")
+    on_behalf = chain.coordinator_acting_for(employee=employee, by=by, on=today)
     with transaction.atomic():
         balance = lock_year(employee_id=request.employee_id, year=request.date.year)
         request, facts = selectors.leave_request_with_facts(request)
         _require_status(request, LeaveRequest.Status.PENDING, action="approved")
+        chain.check_two_people(request=request, by=by)
         _check_paid_leave(
             employee=request.employee,
             organization=request.organization,
@@ -164,6 +178,7 @@ def leave_request_approve(
         )
         request.status = LeaveRequest.Status.APPROVED
         request.approver = by
+        request.approver_for = on_behalf
         request.decided_at = timezone.now()
         request.reason = note.strip()
         request.save()
@@ -174,6 +189,7 @@ def leave_request_approve(
             employee=request.employee,
             actor=by,
             reason=request.reason,
+            data={"for": on_behalf.username} if on_behalf else None,
             paid_pending=-request.hours,
             paid_approved=request.hours,
         )
@@ -193,13 +209,18 @@ def leave_request_approve(
 def leave_request_deny(*, request: LeaveRequest, by, reason: str) -> LeaveRequest:
     """Deny a pending request; a coordinator may deny for operational needs, with a reason."""
     employee = request.employee
+    if chain.decides_as_supervisor(request=request, by=by):
+        return chain.leave_request_supervisor_deny(request=request, by=by, reason=reason)
     check_may_decide(employee=employee, by=by, action="deny")
     rules.check_reason(reason=reason, action="deny a request")
+    on_behalf = chain.coordinator_acting_for(employee=employee, by=by)
     with transaction.atomic():
         balance, request = _locked_request(request)
         _require_status(request, LeaveRequest.Status.PENDING, action="denied")
+        chain.check_two_people(request=request, by=by)
         request.status = LeaveRequest.Status.DENIED
         request.approver = by
+        request.approver_for = on_behalf
         request.decided_at = timezone.now()
         request.reason = reason.strip()
         request.save()
@@ -210,6 +231,7 @@ def leave_request_deny(*, request: LeaveRequest, by, reason: str) -> LeaveReques
             employee=request.employee,
             actor=by,
             reason=request.reason,
+            data={"for": on_behalf.username} if on_behalf else None,
             paid_pending=-request.hours,
         )
         notify(

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
+from agencies.approvals import coordinator_delegation_for
 from agencies.models import Employee, MentoringOrganization
 from agencies.roles import roles_of
 from hours import selectors
@@ -74,10 +75,14 @@ def check_may_cancel(*, request: LeaveRequest, by) -> None:
 
 
 def check_cancellable(request: LeaveRequest, *, today: dt.date) -> None:
-    """A pending request can be cancelled, and approved leave before its date; after that only
-    a coordinator reverses it. The service checks this under the lock; the page asks it too, to
-    offer Cancel only where it works."""
-    cancellable = (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED)
+    """A request with the supervisor or pending can be cancelled, and approved leave before its
+    date; after that only a coordinator reverses it. The service checks this under the lock; the
+    page asks it too, to offer Cancel only where it works."""
+    cancellable = (
+        LeaveRequest.Status.AWAITING_SUPERVISOR,
+        LeaveRequest.Status.PENDING,
+        LeaveRequest.Status.APPROVED,
+    )
     if request.status not in cancellable:
         raise StateConflict(
             f"This request is {request.get_status_display().lower()}, so it cannot be cancelled."
@@ -98,8 +103,11 @@ def is_cancellable(request: LeaveRequest, *, today: dt.date) -> bool:
 
 
 def check_may_decide(*, employee: Employee, by, action: str) -> None:
-    """A coordinator of the employee's agency (or an administrator), and not the employee."""
-    if not roles_of(by).coordinates(employee.agency_id):
+    """A coordinator of the employee's agency (or an administrator, or a coordinator's delegate
+    today), and not the employee."""
+    if not roles_of(by).coordinates(employee.agency_id) and not coordinator_delegation_for(
+        by, agency_id=employee.agency_id
+    ):
         raise NotAllowed(f"Only a coordinator of {employee.agency.code} can {action} this.")
     rules.check_not_self(actor_user_id=by.pk, owner_user_id=employee.user_id, action=action)
 

@@ -42,6 +42,7 @@ def test_everyone_signed_in_lists_and_retrieves_agencies_by_code(client_for, rea
             "code": "DPH",
             "name": "Department of Public Health",
             "headcount": 4200,
+            "approval_chain": "coordinator",
         }
 
 

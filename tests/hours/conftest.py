@@ -10,9 +10,11 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
+from agencies.models import Agency
 from hours import services
 from hours.models import Balance, LeaveRequest, PersonalHours
 from ledger.models import LedgerEntry
+from tests.factories import EmployeeFactory, UserFactory
 
 API = "/api/v1"
 
@@ -127,3 +129,31 @@ def fresh():
 
 def balance_of(employee, year: int) -> Balance:
     return Balance.objects.get(employee=employee, year=year)
+
+
+# --- The approval chain: a supervisor, a delegate, DOT deciding in two steps ---------------
+
+
+@pytest.fixture
+def supervisor(dot):
+    """dot.supervisor: a DOT employee (not on the pilot roster)."""
+    return EmployeeFactory(agency=dot, user=UserFactory(username="dot.supervisor")).user
+
+
+@pytest.fixture
+def delegate(dot):
+    """dot.delegate: another DOT employee."""
+    return EmployeeFactory(agency=dot, user=UserFactory(username="dot.delegate")).user
+
+
+@pytest.fixture
+def two_step(dot, employee, supervisor):
+    """DOT decides through the supervisor, then the coordinator; the employee reports to
+    dot.supervisor."""
+    Agency.objects.filter(pk=dot.pk).update(
+        approval_chain=Agency.ApprovalChain.SUPERVISOR_THEN_COORDINATOR
+    )
+    employee.supervisor = supervisor
+    employee.save(update_fields=["supervisor"])
+    employee.agency.refresh_from_db()
+    return employee

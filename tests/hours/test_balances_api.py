@@ -35,6 +35,7 @@ def test_employee_reads_their_year(client_for, busy_year, today):
         "cap": "40.00",
         "paid_approved": "4.00",
         "paid_pending": "2.00",
+        "paid_awaiting_supervisor": "0.00",
         "personal_verified": "10.00",
         "personal_awaiting_verification": "3.00",
         # Under the cap 34 remain, under the match only 10 - 6 = 4.

@@ -177,3 +177,38 @@ def test_many_copies_of_one_request_respect_the_daily_limit(employee, verified, 
     assert sorted(results) == ["created"] * 2 + ["daily_limit_exceeded"] * 4
     assert Balance.objects.get(employee=employee, year=today.year).paid_pending == 6
     call_command("check_balances")
+
+
+def test_supervisor_and_coordinator_approvals_race_without_passing_the_cap(
+    two_step, supervisor, coordinators, oversubscribed, today
+):
+    """Half the requests await the supervisor: the supervisor passes them on while the
+    coordinators approve the other half, then the coordinators race for the rest."""
+    awaiting = oversubscribed[::2]
+    LeaveRequest.objects.filter(pk__in=[leave.pk for leave in awaiting]).update(
+        status=LeaveRequest.Status.AWAITING_SUPERVISOR, supervisor=supervisor
+    )
+    call_command("check_balances")  # awaiting hours are pending in the Balance and the ledger
+    others = [leave for leave in oversubscribed if leave not in awaiting]
+    jobs = [(leave.pk, supervisor.pk) for leave in awaiting] + [
+        (leave.pk, coordinators[i % 3].pk) for i, leave in enumerate(others)
+    ]
+
+    def approve(job):
+        leave_id, user_id = job
+        leave = LeaveRequest.objects.select_related("employee").get(pk=leave_id)
+        try:
+            result = services.leave_request_approve(request=leave, by=User.objects.get(pk=user_id))
+        except PolicyViolation as violation:
+            return violation.code
+        return result.status
+
+    first = run_together(approve, jobs)
+    assert sorted(map(str, first)) == ["approved"] * 12 + ["pending"] * 12
+    second = run_together(approve, [(leave.pk, coordinators[0].pk) for leave in awaiting])
+    assert sorted(map(str, second)) == ["annual_cap_exceeded"] * 4 + ["approved"] * 8
+
+    balance = Balance.objects.get(employee=two_step, year=today.year)
+    assert (balance.paid_approved, balance.paid_pending) == (Decimal("40.00"), Decimal("8.00"))
+    assert LedgerEntry.objects.filter(kind=LedgerEntry.Kind.LEAVE_SUPERVISOR_APPROVED).count() == 12
+    call_command("check_balances")

@@ -95,12 +95,13 @@ def test_list_query_count_does_not_grow_with_rows(
 
 
 # The writes, counted as `manage.py bench` counts them: a token, as API clients send one, and a
-# real transaction. Approving: the token with the user's roles, the request within reach, BEGIN,
-# the year's lock, the request again with the facts of its date, the request, the balance, the
-# ledger entry and the employee's email (the outbox row) written, COMMIT. Logging: the token with
-# the user's roles, the organization, BEGIN, the lock, the facts, the hours, the balance and the
-# ledger entry, COMMIT.
-WRITES = {"approve": 10, "log": 9}
+# real transaction. Approving: the token with the user's roles, the delegations the user holds
+# today (whose requests are within reach), the request within reach, BEGIN, the year's lock, the
+# request again with the facts of its date, the request, the balance, the ledger entry and the
+# employee's email (the outbox row) written, COMMIT. Logging: the token with the user's roles,
+# the organization, BEGIN, the lock, the facts, the hours, the balance and the ledger entry,
+# COMMIT.
+WRITES = {"approve": 11, "log": 9}
 
 
 def _counted_post(path: str, body: dict, *, user) -> tuple[int, list[str]]:

@@ -57,6 +57,7 @@ def test_employee_rows_equal_the_balances_api(dot_book, mentoring_year, client_f
         for header, field in [
             ("Paid leave approved (hours)", "paid_approved"),
             ("Paid leave pending (hours)", "paid_pending"),
+            ("Paid leave with a supervisor (hours)", "paid_awaiting_supervisor"),
             ("Personal hours verified (hours)", "personal_verified"),
             ("Personal hours awaiting verification (hours)", "personal_awaiting_verification"),
             ("Paid leave available now (hours)", "paid_available"),

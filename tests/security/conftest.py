@@ -15,11 +15,12 @@ import pytest
 from django.core.cache import cache
 
 from accounts.services import token_create
+from agencies import approvals
 from hours import services
 from hours.models import LeaveRequest, PersonalHours
 from ledger.models import LedgerEntry
 
-from ..factories import OrganizationFactory
+from ..factories import EmployeeFactory, OrganizationFactory, UserFactory
 
 ROLES = [
     "anonymous",
@@ -30,6 +31,9 @@ ROLES = [
     "workgroup",
     "admin",
 ]
+# A DOT supervisor, to whom the DOT employee reports, and the DOT colleague they named as
+# delegate for today (both DOT employees who are not on the pilot roster).
+TEAM_ROLES = ["supervisor", "delegate"]
 
 
 @dataclass
@@ -48,6 +52,7 @@ class Side:
     ledger_entry: LedgerEntry
     contact: object = None  # a verification contact, for the confirmation routes
     link: object = None  # a confirmation link listing `logged`
+    delegation: object = None
 
 
 @dataclass
@@ -167,6 +172,22 @@ def world(
         day=day,
         year=today.year,
     )
+    supervisor = EmployeeFactory(agency=dot, user=UserFactory(username="dot.supervisor")).user
+    delegate = EmployeeFactory(agency=dot, user=UserFactory(username="dot.delegate")).user
+    employee.supervisor = supervisor
+    employee.save(update_fields=["supervisor"])
+    dot_side.delegation = approvals.delegation_create(
+        by=supervisor, agency=dot, delegate=delegate, starts_on=today, ends_on=today
+    )
+    # DPH's coordinator names a DPH colleague (no role in the tables) for tomorrow.
+    dph_side.delegation = approvals.delegation_create(
+        by=other_coordinator,
+        agency=dph,
+        delegate=EmployeeFactory(agency=dph, user=UserFactory(username="dph.delegate")).user,
+        starts_on=today + dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=1),
+    )
+    users |= {"supervisor": supervisor, "delegate": delegate}
     tokens = {role: token_create(user=user)[0] for role, user in users.items()}
     return World(users=users, tokens=tokens, dot=dot_side, dph=dph_side, year=today.year)
 
@@ -181,7 +202,7 @@ def pytest_terminal_summary(terminalreporter):
     total = sum(SENT.values())
     errors = sum(n for (_, status), n in SENT.items() if status >= 500)
     terminalreporter.write_line(f"fuzzed requests sent: {total}; server errors: {errors}")
-    for role in ROLES:
+    for role in ROLES + TEAM_ROLES:
         by_status = {s: n for (r, s), n in sorted(SENT.items()) if r == role}
         if by_status:
             terminalreporter.write_line(f"  {role}: {by_status}")

@@ -40,7 +40,7 @@ from agencies.serializers import (
 from confirmations.models import ConfirmationLink, VerificationContact
 
 from ..factories import PASSWORD, EmployeeFactory, LeaveRequestFactory
-from .conftest import ROLES
+from .conftest import ROLES, TEAM_ROLES
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
 ADMIN_ROW = "admin:*"
@@ -258,6 +258,15 @@ def bulk_verification(world, side):
     }
 
 
+def new_delegation(world, side):
+    return {
+        "agency": world.side(side).agency.code,
+        "delegate": world.side(side).employee.user_id,
+        "starts_on": world.extra["today"].isoformat(),
+        "ends_on": world.extra["today"].isoformat(),
+    }
+
+
 def bulk(world, side):
     return {"ids": [world.side(side).pending.pk]}
 
@@ -368,6 +377,30 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     # Outside reach, ids are reported as not found inside a 200 (asserted in the property tests).
     ("leave-request-bulk-approve", "POST"): R(401, 403, 403, 200, 200, 403, 200, body=bulk),
+    # The approval chain: an agency's coordinator (or an administrator) chooses it.
+    ("agency-approval-chain", "POST"): R(
+        401,
+        403,
+        403,
+        (200, 403),
+        (403, 200),
+        403,
+        200,
+        obj="agency",
+        body=patch(approval_chain="supervisor_then_coordinator"),
+    ),
+    # Delegations: everyone reads those they gave or hold, a coordinator the agency's. A
+    # coordinator names a delegate in their agency; an employee supervising nobody names none.
+    ("delegation-list", "GET"): SIGNED_IN_200,
+    ("delegation-list", "POST"): R(
+        401, 403, 403, (201, 403), (403, 201), 403, 201, body=new_delegation
+    ),
+    ("delegation-detail", "GET"): R(
+        401, 404, 404, (200, 404), (404, 200), 200, 200, obj="delegation"
+    ),
+    ("delegation-end", "POST"): R(
+        401, 404, 404, (200, 404), (404, 200), 403, 200, obj="delegation", body=patch()
+    ),
     ("balance-list", "GET"): SIGNED_IN_200,
     ("balance-me", "GET"): R(401, 200, 200, 200, 403, 403, 403),
     ("ledger-list", "GET"): SIGNED_IN_200,
@@ -457,6 +490,17 @@ MATRIX: dict[tuple[str, str], Row] = {
         body=send_form,
         format="multipart",
         session=True,
+    ),
+    # "Waiting for you": only for someone with people reporting to them (or standing in).
+    ("web:waiting", "GET"): R(302, 403, 403, 403, 403, 403, 403, session=True),
+    ("web:supervisor-approve", "GET"): R(*[405] * 7, obj="pending", session=True),
+    ("web:supervisor-deny", "GET"): R(*[405] * 7, obj="pending", session=True),
+    # The DOT request is with the coordinator (DOT decides alone): out of the supervisor's step.
+    ("web:supervisor-approve", "POST"): R(
+        302, 404, 404, 404, 404, 404, 404, obj="pending", body=patch(), session=True
+    ),
+    ("web:supervisor-deny", "POST"): R(
+        302, 404, 404, 404, 404, 404, 404, obj="pending", body=reason, session=True
     ),
     ("web:personal-hours-log", "GET"): R(*[405] * 7, session=True),
     ("web:leave-request-create", "GET"): R(*[405] * 7, session=True),
@@ -589,6 +633,46 @@ MATRIX: dict[tuple[str, str], Row] = {
 }
 
 
+# The supervisor (of the DOT employee) and their delegate for today answer as an employee does
+# on an object that is not theirs (the first column of DPH's side for `employee`), except here:
+# (supervisor, delegate), each a status or (on DOT, on DPH).
+TEAM: dict[tuple[str, str], tuple] = {
+    # Neither is on a pilot roster: not_enrolled.
+    ("personal-hours-list", "POST"): (400, 400),
+    ("leave-request-list", "POST"): (400, 400),
+    ("web:personal-hours-log", "POST"): (400, 400),
+    # Colleagues in DOT read DOT's pilots.
+    ("pilot-detail", "GET"): ((200, 404), (200, 404)),
+    # The DOT employee's requests are their team's. DOT decides with the coordinator alone, so
+    # a request is already past the supervisor's step (409); only its employee cancels it, and
+    # only a coordinator reverses.
+    ("leave-request-detail", "GET"): ((200, 404), (200, 404)),
+    ("leave-request-approve", "POST"): ((409, 404), (409, 404)),
+    ("leave-request-deny", "POST"): ((409, 404), (409, 404)),
+    ("leave-request-cancel", "POST"): ((403, 404), (403, 404)),
+    ("leave-request-reverse", "POST"): ((403, 404), (403, 404)),
+    ("leave-request-bulk-approve", "POST"): (200, 200),
+    # The supervisor's delegation to the delegate: both read it, the supervisor ends it. The
+    # supervisor already has one running today (a second overlaps: 400).
+    ("delegation-detail", "GET"): ((200, 404), (200, 404)),
+    ("delegation-end", "POST"): ((200, 404), (403, 404)),
+    ("delegation-list", "POST"): ((400, 403), 403),
+    ("web:home", "GET"): (302, 302),
+    ("web:waiting", "GET"): (200, 200),
+    ("web:supervisor-approve", "POST"): (404, 404),
+    ("web:supervisor-deny", "POST"): (404, 404),
+}
+
+
+def team_expect(name: str, method: str) -> tuple:
+    row = MATRIX[(name, method)]
+    if (name, method) in TEAM:
+        return TEAM[(name, method)]
+    employee = row.expect[ROLES.index("employee")]
+    on_dph = employee[1] if isinstance(employee, tuple) else employee
+    return (on_dph, on_dph)
+
+
 # --- The tests ------------------------------------------------------------------------------
 
 
@@ -684,6 +768,19 @@ def test_route_answers_each_role_as_the_matrix_says(matrix_world, name, method):
     row = MATRIX[(name, method)]
     wrong = []
     for role, expected in zip(ROLES, row.expect, strict=True):
+        pairs = expected if isinstance(expected, tuple) else (expected, expected)
+        for side, want in zip(("dot", "dph"), pairs, strict=True):
+            got = _call(matrix_world, name, method, row, role, side)
+            if got != want:
+                wrong.append(f"{role} on {side}: expected {want}, got {got}")
+    assert not wrong, f"{method} {name}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize(("name", "method"), sorted(MATRIX), ids=lambda v: v)
+def test_route_answers_supervisor_and_delegate_as_the_matrix_says(matrix_world, name, method):
+    row = MATRIX[(name, method)]
+    wrong = []
+    for role, expected in zip(TEAM_ROLES, team_expect(name, method), strict=True):
         pairs = expected if isinstance(expected, tuple) else (expected, expected)
         for side, want in zip(("dot", "dph"), pairs, strict=True):
             got = _call(matrix_world, name, method, row, role, side)

@@ -24,7 +24,7 @@ from schemathesis.core.failures import Failure, FailureGroup
 from accounts.services import token_create
 from leave_tracker.wsgi import application
 
-from .conftest import ROLES
+from .conftest import ROLES, TEAM_ROLES
 
 MAX_EXAMPLES = 8
 # Checks whose every failure is a defect of ours: these fail the test.
@@ -79,7 +79,7 @@ def _node_id_for_schemathesis(request):
         request.node._nodeid = request.node.nodeid
 
 
-@pytest.fixture(params=ROLES)
+@pytest.fixture(params=ROLES + TEAM_ROLES)
 def role(request) -> str:
     return request.param
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from agencies.models import Employee
+from agencies.models import Delegation, Employee
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +49,15 @@ def test_a_null_character_in_an_agency_code_is_a_field_error(dot, admin_user, cl
 
 def test_ordinary_query_strings_pass(employee, client_for):
     assert client_for(employee.user).get("/api/v1/balances/me/?year=2026").status_code == 200
+
+
+def test_a_null_character_in_a_delegations_agency_is_a_field_error(dot, admin_user, client_for):
+    response = client_for(admin_user).post(
+        "/api/v1/delegations/",
+        {"agency": "D\x00T", "delegate": admin_user.pk, "starts_on": "2026-01-01"},
+    )
+    assert response.status_code == 400
+    # Refused by the parser, before the serializer, as every control character is.
+    assert response.json()["field"] == "agency"
+    assert response.json()["code"] == "forbidden_character"
+    assert not Delegation.objects.exists()

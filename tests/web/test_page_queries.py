@@ -12,11 +12,14 @@ from hours import services
 pytestmark = pytest.mark.django_db
 
 # Every signed-in page reads the session and the user (2), then the user's roles and employee
-# profile (1); a coordinator's pages count what waits for the header's "Waiting for you" (2).
+# profile (1); a coordinator's pages count what waits for the header's "Waiting for you" (2);
+# an employee's pages ask whether anyone reports to them (1, for the supervisor's "Waiting for
+# you"), and the coordinator here is also an employee.
 PAGES = {
-    "/me/": 12,
-    "/coordinator/": 14,  # with the disputes and the last verifier names
-    "/coordinator/roster/": 7,
+    "/me/": 13,
+    # with the disputes, the last verifier names and the requests still with a supervisor
+    "/coordinator/": 16,
+    "/coordinator/roster/": 8,
     "/workgroup/": 8,
 }
 
@@ -69,6 +72,7 @@ def test_coordinator_and_workgroup_pages_queries_do_not_grow(
 
 def test_home_page_queries(coordinator, web_client, django_assert_num_queries):
     client = web_client(coordinator)
-    # The session, the user, the roles and profile (1) and what waits for the coordinator (2).
-    with django_assert_num_queries(5):
+    # The session, the user, the roles and profile (1), what waits for the coordinator (2) and
+    # whether anyone reports to them (1).
+    with django_assert_num_queries(6):
         assert client.get("/").status_code == 200

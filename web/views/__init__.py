@@ -26,6 +26,7 @@ from .queue import (
     send_confirmation_requests,
 )
 from .roster import roster
+from .supervisor import supervisor_approve, supervisor_deny, waiting
 
 __all__ = [
     "adoption",
@@ -48,4 +49,7 @@ __all__ = [
     "request_deny",
     "roster",
     "send_confirmation_requests",
+    "supervisor_approve",
+    "supervisor_deny",
+    "waiting",
 ]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import ValidationError as ParamError
 
+from agencies import approvals
 from agencies.roles import Roles, roles_of
 from policy import rules
 from policy.errors import StateConflict
@@ -30,7 +31,9 @@ def adoption_workbook_url(year: int) -> str:
 
 def render_page(request, template: str, context: dict, *, status: int = 200) -> HttpResponse:
     roles = roles_of(request.user)
-    context = {"roles": roles, "nav": _nav(roles), **context}
+    if "nav" not in context:
+        context = {"nav": _nav(roles, request.user), **context}
+    context = {"roles": roles, **context}
     if "waiting" not in context:
         context["waiting"] = _waiting(roles)
     return render(request, template, context, status=status)
@@ -43,8 +46,10 @@ def _waiting(roles: Roles) -> int | None:
     return selectors.waiting_count(roles)
 
 
-def _nav(roles: Roles) -> list[tuple[str, str]]:
+def _nav(roles: Roles, user=None) -> list[tuple[str, str]]:
     items = []
+    if user is not None and roles.employee_id and approvals.supervises_anyone(user):
+        items.append(("Waiting for you", reverse("web:waiting")))
     if roles.employee_id:
         items.append(("My mentoring year", reverse("web:my-year")))
     if roles.is_coordinator or roles.is_admin:
@@ -82,7 +87,8 @@ def home(request: HttpRequest) -> HttpResponse:
     waiting = _waiting(roles)
     if waiting:
         return redirect("web:queue")
-    nav = _nav(roles)
-    if len(nav) == 1:
+    nav = _nav(roles, request.user)
+    # A supervisor lands on their team's requests, unless they also coordinate or read all.
+    if len(nav) == 1 or (len(nav) == 2 and nav[0][0] == "Waiting for you"):
         return redirect(nav[0][1])
-    return render_page(request, "web/home.html", {"waiting": waiting})
+    return render_page(request, "web/home.html", {"nav": nav, "waiting": waiting})

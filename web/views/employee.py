@@ -97,8 +97,8 @@ def _my_year_page(
         "leave_form": leave_form,
         "personal_hours": personal_hours,
         "days_in_use": pages.days_in_use(personal_hours, leave, today=today, params=this_year),
-        "paid_committed": figures.paid_approved + figures.paid_pending,
-        "at_cap": figures.paid_approved + figures.paid_pending >= figures.cap,
+        "paid_committed": figures.committed,
+        "at_cap": figures.committed >= figures.cap,
         "params": this_year,
         "hr_manual_url": pages.HR_MANUAL_URL,
         "leave_requests": leave,
@@ -195,7 +195,12 @@ def leave_request_create(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"Requested {rules.plural_hours(leave.hours)} of paid mentoring leave on "
-                f"{leave.date:%B %-d, %Y}. It waits for your coordinator's approval.",
+                f"{leave.date:%B %-d, %Y}. It waits for your "
+                + (
+                    "supervisor's approval, then your coordinator's."
+                    if leave.status == LeaveRequest.Status.AWAITING_SUPERVISOR
+                    else "coordinator's approval."
+                ),
             )
             return redirect("web:my-year")
     return _my_year_page(request, employee, year=today.year, leave_form=form, status=status)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies.roles import Roles, roles_of
@@ -104,6 +105,11 @@ def _queue_page(
     agencies = list(web.agencies_coordinated(roles))
     bulk_verify_form = bound.get("bulk-verify") or VerifyForm(prefix="bulk-verify")
     bulk_verify_form.fields["verified_by_name"].widget.attrs["list"] = "remembered-names"
+    now = timezone.now()
+    with_supervisors = [
+        {"item": r, "days": (now - r.created_at).days}
+        for r in web.with_supervisors(roles)[:QUEUE_PAGE_SIZE]
+    ]
     context = {
         "requests_page": requests_page,
         "requests_rows": requests_rows,
@@ -119,6 +125,7 @@ def _queue_page(
         "bulk_verify": bulk_verify,
         "bulk_verify_form": bulk_verify_form,
         "remembered_names": sorted(set(remembered.values())),
+        "with_supervisors": with_supervisors,
         "workbooks": [(a, agency_workbook_url(a.code, today.year)) for a in agencies],
         "year": today.year,
     }

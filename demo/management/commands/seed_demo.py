@@ -18,6 +18,7 @@ from post_office.models import Email
 
 from accounting import selectors as accounting_selectors
 from accounting import services as accounting
+from agencies import approvals
 from agencies import services as roster
 from agencies.models import Agency, Employee, MentoringOrganization, Role
 from confirmations.services import contact_save
@@ -124,6 +125,8 @@ class Command(BaseCommand):
             "  dot.employee     employee mentor at DOT\n"
             "  dph.employee     employee mentor at DPH\n"
             "  dot.newmentor    employee at DOT, just enrolled, no hours yet\n"
+            "  dot.supervisor   supervisor at DOT (of dot.employee, dot.newmentor and two more):\n"
+            "                   DOT decides requests supervisor first, then coordinator\n"
         )
 
     def _user(self, username: str, first: str, last: str, **extra):
@@ -234,7 +237,6 @@ class Command(BaseCommand):
         for code, members in people.items():
             for index, person in enumerate(members):
                 self._year_of(person, coordinators[code], admin, index, rng, on_day)
-
         # DOT has sent last month to leave accounting: its first batch holds the year's approved
         # leave so far, and what is approved from now on waits for the next one. (In January,
         # last month belongs to a year with no demo leave, so nothing is sent.)
@@ -242,6 +244,36 @@ class Command(BaseCommand):
         dot = Agency.objects.get(code="DOT")
         if accounting_selectors.unsent_lines(agency=dot, period=last_month):
             accounting.batch_send(agency=dot, period=last_month, by=coordinators["DOT"])
+        self._two_step_chain(agencies["DOT"], people["DOT"], employee, admin, on_day)
+
+    def _two_step_chain(self, dot, members, employee, admin, on_day) -> None:
+        """From now on DOT's requests go to the supervisor first; the year so far was decided by
+        the coordinator alone. A new request of the team waits for dot.supervisor."""
+        supervisor = employee("DOT", "dot.supervisor", unit="1").user
+        team = [p for p in members if p.user.username in ("dot.employee", "dot.newmentor")]
+        team += [p for p in members if not p.user.username.startswith("dot.")][:2]
+        for person in team:
+            roster.employee_update(by=admin, employee=person, supervisor=supervisor)
+        approvals.agency_set_approval_chain(
+            by=admin, agency=dot, approval_chain=Agency.ApprovalChain.SUPERVISOR_THEN_COORDINATOR
+        )
+        ahead = on_day + dt.timedelta(days=7)
+        for person in team:
+            available = balance_for(employee_id=person.pk, year=on_day.year).paid_available
+            if available < 2 or ahead.year != on_day.year:
+                continue
+            person.refresh_from_db()
+            try:
+                services.leave_request_create(
+                    employee=person,
+                    by=person.user,
+                    date=ahead,
+                    hours=Decimal("2"),
+                    organization=person.enrollments.first().organization,
+                    today=on_day,
+                )
+            except PolicyViolation:
+                continue
 
     def _year_of(self, person, coordinator, admin, index, rng, on_day) -> None:
         """A realistic spread: one mentor has used all 40 hours, one year is out of match
