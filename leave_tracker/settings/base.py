@@ -208,10 +208,9 @@ MAX_PAGE_SIZE = 200
 
 TOKEN_TTL_HOURS = int(os.environ.get("TOKEN_TTL_HOURS", "12"))
 
-# Mentoring organizations' confirmation links: how long one works, and the site's address
-# that emails link to (no request to read it from when the daily command sends them).
+# Mentoring organizations' confirmation links: how long one works (their emails link to
+# SITE_URL, above, as every email does).
 ORG_LINK_TTL_DAYS = int(os.environ.get("ORG_LINK_TTL_DAYS", "14"))
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
