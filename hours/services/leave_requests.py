@@ -176,34 +176,54 @@ def leave_request_approve(
             facts=facts,
             at_approval=True,
         )
-        request.status = LeaveRequest.Status.APPROVED
-        request.approver = by
-        request.approver_for = on_behalf
-        request.decided_at = timezone.now()
-        request.reason = note.strip()
-        request.save()
-        record_change(
-            balance=balance,
-            kind=LedgerEntry.Kind.LEAVE_APPROVED,
-            subject=request,
-            employee=request.employee,
-            actor=by,
-            reason=request.reason,
-            data={"for": on_behalf.username} if on_behalf else None,
+        _record_decision(
+            request,
+            balance,
+            status=LeaveRequest.Status.APPROVED,
+            by=by,
+            on_behalf=on_behalf,
+            reason=note,
             paid_pending=-request.hours,
             paid_approved=request.hours,
         )
-        notify(
-            request.employee,
-            template="hours/email/leave_decision",
-            context={
-                "decision": "approved",
-                "hours": rules.plural_hours(request.hours),
-                "date": request.date,
-                "reason": request.reason,
-            },
-        )
     return request
+
+
+def _record_decision(request, balance, *, status, by, on_behalf, reason: str, **deltas) -> None:
+    """A coordinator's decision on a locked pending request: the request, its ledger entry (with
+    whom a delegate decided for) and the employee's email, in the caller's transaction."""
+    request.status = status
+    request.approver = by
+    request.approver_for = on_behalf
+    request.decided_at = timezone.now()
+    request.reason = reason.strip()
+    request.save()
+    record_change(
+        balance=balance,
+        kind=DECISION_KINDS[status],
+        subject=request,
+        employee=request.employee,
+        actor=by,
+        reason=request.reason,
+        data={"for": on_behalf.username} if on_behalf else None,
+        **deltas,
+    )
+    notify(
+        request.employee,
+        template="hours/email/leave_decision",
+        context={
+            "decision": str(status),  # "approved" or "denied"
+            "hours": rules.plural_hours(request.hours),
+            "date": request.date,
+            "reason": request.reason,
+        },
+    )
+
+
+DECISION_KINDS = {
+    LeaveRequest.Status.APPROVED: LedgerEntry.Kind.LEAVE_APPROVED,
+    LeaveRequest.Status.DENIED: LedgerEntry.Kind.LEAVE_DENIED,
+}
 
 
 def leave_request_deny(*, request: LeaveRequest, by, reason: str) -> LeaveRequest:
@@ -218,31 +238,14 @@ def leave_request_deny(*, request: LeaveRequest, by, reason: str) -> LeaveReques
         balance, request = _locked_request(request)
         _require_status(request, LeaveRequest.Status.PENDING, action="denied")
         chain.check_two_people(request=request, by=by)
-        request.status = LeaveRequest.Status.DENIED
-        request.approver = by
-        request.approver_for = on_behalf
-        request.decided_at = timezone.now()
-        request.reason = reason.strip()
-        request.save()
-        record_change(
-            balance=balance,
-            kind=LedgerEntry.Kind.LEAVE_DENIED,
-            subject=request,
-            employee=request.employee,
-            actor=by,
-            reason=request.reason,
-            data={"for": on_behalf.username} if on_behalf else None,
+        _record_decision(
+            request,
+            balance,
+            status=LeaveRequest.Status.DENIED,
+            by=by,
+            on_behalf=on_behalf,
+            reason=reason,
             paid_pending=-request.hours,
-        )
-        notify(
-            request.employee,
-            template="hours/email/leave_decision",
-            context={
-                "decision": "denied",
-                "hours": rules.plural_hours(request.hours),
-                "date": request.date,
-                "reason": request.reason,
-            },
         )
     return request
 
