@@ -139,6 +139,12 @@ class Enrollment(models.Model):
     commitment_starts_on = models.DateField()
     commitment_ends_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    withdrawn_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the withdrawal takes effect: the employee is enrolled before it and "
+        "not enrolled from it on.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
