@@ -254,7 +254,9 @@ class EnrollmentForm(forms.ModelForm):
             )
             # clean() runs before the form copies its values onto the instance: it is the line
             # as it is on file.
-            services.check_roster_line(
+            # The date the line will hold, so that the model's own checks see it too (a date
+            # left in the form of a line going back to active is cleared).
+            data["withdrawn_on"] = services.check_roster_line(
                 new=self.instance.pk is None,
                 status=data.get("status"),
                 withdrawn_on=data.get("withdrawn_on"),

@@ -414,16 +414,18 @@ def roster_line_withdrawn_on(
     """The day the line's withdrawal takes effect: none while it is active (going back to
     active clears it); a line being withdrawn takes the date given, else today, under
     policy.rules.withdrawal_date; a line already withdrawn keeps its date unless another is
-    given (a kept date is not judged again: it is the line's history)."""
+    given (a kept date is not judged again: it is the line's history). A line going back to
+    active may still carry the date on file (an exported row, the admin's form): it is cleared."""
+    on_file = current.withdrawn_on if current is not None else None
     if status != Enrollment.Status.WITHDRAWN:
-        if withdrawn_on is not None:
+        if withdrawn_on is not None and withdrawn_on != on_file:
             raise rules.PolicyViolation(
                 rules.WITHDRAWAL_DATE, ACTIVE_HAS_NO_WITHDRAWAL, field="withdrawn_on"
             )
         return None
-    kept = withdrawn_on is None or (current is not None and withdrawn_on == current.withdrawn_on)
+    kept = withdrawn_on is None or withdrawn_on == on_file
     if current is not None and current.status == Enrollment.Status.WITHDRAWN and kept:
-        return current.withdrawn_on
+        return on_file
     return rules.withdrawal_date(
         withdrawn_on=withdrawn_on,
         commitment_starts_on=commitment_starts_on,

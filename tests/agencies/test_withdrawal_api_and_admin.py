@@ -215,3 +215,25 @@ def test_the_admins_change_form_takes_the_date_and_refuses_it_on_an_active_line(
     assert saved.status_code == 302
     line.refresh_from_db()
     assert (line.status, line.withdrawn_on) == ("withdrawn", dt.date(2026, 8, 1))
+
+
+def test_back_to_active_in_the_admin_clears_the_date_left_in_the_form(admin_client, employee):
+    line = employee.enrollments.get()
+    Enrollment.objects.filter(pk=line.pk).update(status="withdrawn", withdrawn_on="2026-03-02")
+
+    response = admin_client.post(
+        f"{ADMIN}{line.pk}/change/",
+        {
+            "pilot": line.pilot_id,
+            "organization": line.organization_id,
+            "commitment_starts_on": "2026-01-01",
+            "commitment_ends_on": "2026-12-31",
+            "status": "active",
+            "withdrawn_on": "2026-03-02",  # still in the form
+            "_save": "Save",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    line.refresh_from_db()
+    assert (line.status, line.withdrawn_on) == ("active", None)

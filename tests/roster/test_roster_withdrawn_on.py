@@ -79,11 +79,13 @@ def test_an_empty_date_keeps_a_withdrawn_lines_date(roster_world, post_roster, e
     assert employee.enrollments.get().withdrawn_on == dt.date(2026, 3, 2)
 
 
-def test_back_to_active_by_file_clears_the_date(roster_world, post_roster, employee):
+@pytest.mark.parametrize("date_left", [None, dt.date(2026, 3, 2)])
+def test_back_to_active_by_file_clears_the_date(roster_world, post_roster, employee, date_left):
+    """An exported row whose status is changed to active may keep the date: it is cleared."""
     Enrollment.objects.filter(employee=employee).update(
         status="withdrawn", withdrawn_on=dt.date(2026, 3, 2)
     )
-    row = row_of(employee, status="active")
+    row = row_of(employee, status="active", withdrawn_on=date_left)
 
     response = post_roster(roster_world, roster_file([row], header=HEADER))
 
