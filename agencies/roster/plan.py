@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from agencies import services
+from agencies import services, withdrawals
 from agencies.models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
 from ledger.models import LedgerEntry
 from policy import rules
@@ -514,7 +514,7 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
         for name, value in fields.items():
             setattr(enrollment, name, value)
         plan.changed_enrollments.append(enrollment)
-        if services.withdrawal_takes_days(was=was, now=enrollment):
+        if withdrawals.withdrawal_takes_days(was=was, now=enrollment):
             enrollment.pilot = pilot  # named in the cancelled requests' reason
             plan.withdrawals.append(enrollment)
         plan.entries.append((LedgerEntry.Kind.ENROLLMENT_UPDATED, enrollment, employee, changes))

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.services import email_change_notify
-from agencies import services
+from agencies import withdrawals
 from agencies.models import Agency, Employee, Enrollment
 from ledger import services as ledger
 from ledger.models import LedgerEntry
@@ -97,7 +97,7 @@ def write_plan(plan: ImportPlan, *, agency: Agency, by, result: ImportResult) ->
     LedgerEntry.objects.bulk_create(entries)
     # The same signal as a withdrawal through the service: pending requests it leaves without
     # an enrollment are cancelled in this transaction (one query when there are none).
-    services.send_withdrawals(enrollments=plan.withdrawals, by=by)
+    withdrawals.send_withdrawals(enrollments=plan.withdrawals, by=by)
     for kind, _subject, _employee, data in plan.entries:
         if kind == LedgerEntry.Kind.EMPLOYEE_UPDATED and "email" in data:
             old, new = data["email"]
