@@ -139,6 +139,8 @@ class Enrollment(models.Model):
     commitment_starts_on = models.DateField()
     commitment_ends_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # Set by the services whenever a line is withdrawn. A withdrawn line without one (written
+    # directly, never by the services) counts as withdrawn from its commitment's first day.
     withdrawn_on = models.DateField(
         null=True,
         blank=True,
@@ -156,10 +158,23 @@ class Enrollment(models.Model):
                 condition=Q(commitment_ends_on__gt=models.F("commitment_starts_on")),
                 name="commitment_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(status="withdrawn") | Q(withdrawn_on__isnull=True),
+                name="withdrawn_on_only_when_withdrawn",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.employee.employee_number} on {self.pilot}"
+
+    @staticmethod
+    def holds_on(day, *, prefix: str = "") -> Q:
+        """Roster lines whose place holds on `day` (a date or an expression such as
+        OuterRef("date")): active, or withdrawn from a later day. `prefix` leads from the
+        query's model to the line ("enrollments__" from Employee)."""
+        return Q(**{f"{prefix}status": Enrollment.Status.ACTIVE}) | Q(
+            **{f"{prefix}withdrawn_on__gt": day}
+        )
 
 
 class Role(models.Model):

@@ -33,6 +33,7 @@ HOURS_FIELD = DecimalField(max_digits=8, decimal_places=2)
 
 
 def enrollment_facts(*, employee_id: int) -> list[rules.EnrollmentFacts]:
+    """The employee's roster lines as the rules weigh them (one query)."""
     rows = Enrollment.objects.filter(employee_id=employee_id).select_related("pilot")
     return [
         rules.EnrollmentFacts(
@@ -43,6 +44,7 @@ def enrollment_facts(*, employee_id: int) -> list[rules.EnrollmentFacts]:
             pilot_ends_on=row.pilot.ends_on,
             commitment_starts_on=row.commitment_starts_on,
             commitment_ends_on=row.commitment_ends_on,
+            withdrawn_on=row.withdrawn_on,
         )
         for row in rows
     ]
@@ -73,6 +75,7 @@ ENROLLMENT_FIELDS = (
     "pilot__ends_on",
     "commitment_starts_on",
     "commitment_ends_on",
+    "withdrawn_on",
 )
 
 
@@ -127,6 +130,7 @@ def _facts_of(rows: list) -> DayFacts:
             pilot_ends_on=row.fact_enrollment_pilot_ends_on,
             commitment_starts_on=row.fact_enrollment_commitment_starts_on,
             commitment_ends_on=row.fact_enrollment_commitment_ends_on,
+            withdrawn_on=row.fact_enrollment_withdrawn_on,
         )
         for row in rows
         if row.fact_enrollment_status is not None

@@ -16,6 +16,7 @@ from agencies.models import Agency, Enrollment, MentoringOrganization
 from agencies.roles import Roles, scope_by_agency
 from hours import selectors
 from hours.models import Balance, LeaveRequest, PersonalHours
+from policy import dates
 from policy.dates import year_bounds
 from policy.selectors import policy_params, policy_params_by_year
 from reports import selectors as report_selectors
@@ -55,8 +56,10 @@ def leave_requests_of(*, employee_id: int, year: int) -> QuerySet[LeaveRequest]:
 
 
 def enrolled_organization_id(*, employee_id: int) -> int | None:
+    """The organization of the employee's roster line today (a withdrawal from a later day
+    still holds): the forms' default."""
     return (
-        Enrollment.objects.filter(employee_id=employee_id, status=Enrollment.Status.ACTIVE)
+        Enrollment.objects.filter(Enrollment.holds_on(dates.today()), employee_id=employee_id)
         .order_by("-commitment_starts_on")
         .values_list("organization_id", flat=True)
         .first()

@@ -6,6 +6,7 @@ its ledger and balances agree.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from decimal import Decimal
@@ -245,6 +246,36 @@ class Command(BaseCommand):
         if accounting_selectors.unsent_lines(agency=dot, period=last_month):
             accounting.batch_send(agency=dot, period=last_month, by=coordinators["DOT"])
         self._two_step_chain(agencies["DOT"], people["DOT"], employee, admin, on_day)
+        mentors = [p for p in people["DPH"] if not p.user.username.startswith("dph.")]
+        self._withdrawal(mentors, coordinators["DPH"], on_day)
+
+    def _withdrawal(self, mentors, coordinator, on_day) -> None:
+        """A DPH mentor (the one with the most paid hours left) leaves the pilot: the withdrawal
+        takes effect tomorrow, so the year so far still counts, and the request they had made
+        for a later date is cancelled by it, with the reason."""
+        left = {
+            p.pk: balance_for(employee_id=p.pk, year=on_day.year).paid_available for p in mentors
+        }
+        person = max(mentors, key=lambda p: (left[p.pk], -p.pk))
+        line = person.enrollments.get()
+        takes_effect = min(on_day + dt.timedelta(days=1), line.commitment_ends_on)
+        later = takes_effect + dt.timedelta(days=7)
+        if later.year == on_day.year and left[person.pk] > 0:
+            with contextlib.suppress(PolicyViolation):  # a request the rules refuse: none
+                services.leave_request_create(
+                    employee=person,
+                    by=person.user,
+                    date=later,
+                    hours=min(left[person.pk], Decimal("2")),
+                    organization=line.organization,
+                    today=on_day,
+                )
+        roster.enrollment_update(
+            by=coordinator,
+            enrollment=line,
+            status="withdrawn",
+            withdrawn_on=takes_effect,
+        )
 
     def _two_step_chain(self, dot, members, employee, admin, on_day) -> None:
         """From now on DOT's requests go to the supervisor first; the year so far was decided by
