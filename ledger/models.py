@@ -44,6 +44,9 @@ class LedgerEntry(models.Model):
         DELEGATION_CREATED = "delegation.created", "Delegation given"
         DELEGATION_ENDED = "delegation.ended", "Delegation ended early"
         AGENCY_UPDATED = "agency.updated", "Agency changed"
+        TRANSFER_STARTED = "transfer.started", "Transfer started"
+        TRANSFER_DONE = "transfer.done", "Transferred to another agency"
+        TRANSFER_CANCELLED = "transfer.cancelled", "Transfer cancelled"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
