@@ -8,13 +8,13 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from post_office.models import Email
 
 from agencies.models import Enrollment, Transfer
 from hours import services
 from hours.models import LeaveRequest
 from hours.services import transfers
 from ledger.models import LedgerEntry
-from post_office.models import Email
 from policy.errors import NotAllowed, StateConflict
 from policy.rules import PolicyViolation
 from tests.factories import AgencyFactory, EmployeeFactory, UserFactory
@@ -130,9 +130,7 @@ def test_a_move_on_the_same_day_as_the_last_one_is_refused(employee, moved, admi
     assert "effective_on" in error.value.message_dict
 
 
-def test_a_transfer_to_an_agency_without_a_pilot_is_done_and_says_not_enrolled(
-    employee, moved
-):
+def test_a_transfer_to_an_agency_without_a_pilot_is_done_and_says_not_enrolled(employee, moved):
     outcome = moved(to=AgencyFactory(code="DHCS"))
 
     employee.refresh_from_db()
@@ -255,7 +253,9 @@ def test_two_transfers_on_one_date_answer_400_through_the_api(
     client_for, employee, dph, coordinator
 ):
     payload = {"employee": employee.pk, "to_agency": "DPH", "effective_on": "2026-06-01"}
-    assert client_for(coordinator).post(f"{API}/transfers/", payload, format="json").status_code == 201
+    assert (
+        client_for(coordinator).post(f"{API}/transfers/", payload, format="json").status_code == 201
+    )
     again = client_for(coordinator).post(f"{API}/transfers/", payload, format="json")
     assert again.status_code == 400
     assert "effective_on" in again.json()
