@@ -180,8 +180,11 @@ def transfer_cancel(*, by, transfer: Transfer) -> Transfer:
 
 
 def _locked_employee(employee_id: int) -> Employee:
+    """The employee's row, locked against another transfer. FOR NO KEY UPDATE: an approval
+    holding the year's lock still writes rows that point at the employee (its ledger entry),
+    which FOR UPDATE would block while we wait for that same year: a deadlock."""
     return (
-        Employee.objects.select_for_update(of=("self",))
+        Employee.objects.select_for_update(of=("self",), no_key=True)
         .select_related("agency", "user")
         .get(pk=employee_id)
     )
