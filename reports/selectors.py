@@ -168,7 +168,7 @@ def employee_rows(
     """Every employee (of one agency, or all) with the year's figures, ordered by agency code
     and employee number. One query, streamed, and one more for transfers; an employee who moved
     between agencies during the year has a row in each, with the hours that belong there
-    (three more queries, over those employees only)."""
+    (five more queries when anyone moved, over those employees only)."""
     moved = _moved_employee_ids(year)
     queryset: QuerySet[Employee] = Employee.objects.exclude(pk__in=moved)
     if agency is not None:
