@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
 
-from agencies.models import Agency, Transfer
+from agencies.models import Agency, Employee, Transfer
 
 
 def entry_agency_id() -> Case:
@@ -44,12 +44,20 @@ def moved_out_of(agency: Agency | int) -> QuerySet:
 
 
 def belonging_to(queryset: QuerySet, agency: Agency | int) -> QuerySet:
-    """The entries of `queryset` that belong to `agency`."""
+    """The entries of `queryset` that belong to `agency`.
+
+    The employees to look at are the agency's and those who left it, as one UNION, so the
+    database still reads the entries through their employee: an OR of the two conditions
+    would read every entry of the year (about ten times slower on PostgreSQL)."""
     agency_id = agency.pk if isinstance(agency, Agency) else agency
+    employees = (
+        Employee.objects.filter(agency_id=agency_id)
+        .values("pk")
+        .order_by()
+        .union(moved_out_of(agency_id).order_by())
+    )
     return (
-        queryset.filter(
-            Q(employee__agency_id=agency_id) | Q(employee_id__in=moved_out_of(agency_id))
-        )
+        queryset.filter(employee_id__in=employees)
         .alias(entry_agency_id=entry_agency_id())
         .filter(entry_agency_id=agency_id)
     )
