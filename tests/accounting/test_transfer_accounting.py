@@ -80,3 +80,21 @@ def test_each_agency_sends_the_hours_dated_while_the_employee_was_theirs(
     assert BatchLine.objects.get(request=before).batch.agency == dot
     assert BatchLine.objects.get(request=after).batch.agency == dph
     call_command("check_balances")
+
+
+def test_accepting_after_the_old_agency_sent_the_month_is_refused(
+    employee, dph, coordinator, other_coordinator, approved
+):
+    proposed = transfers.transfer_start(
+        by=coordinator, employee=employee, to_agency=dph, effective_on=on(6, 20)
+    ).transfer
+    approved(employee, 2, on(6, 5))
+    services.batch_send(agency=employee.agency, period=on(6, 1), by=coordinator)
+
+    with pytest.raises(ValidationError) as error:
+        transfers.transfer_accept(by=other_coordinator, transfer=proposed)
+    assert "effective_on" in error.value.message_dict
+    proposed.refresh_from_db()
+    assert proposed.status == Transfer.Status.PROPOSED
+    employee.refresh_from_db()
+    assert employee.agency.code == "DOT"

@@ -294,3 +294,17 @@ def test_an_outsider_gets_404_on_someone_elses_transfer(client_for, employee, mo
     outsider = EmployeeFactory(agency=AgencyFactory(code="DHCS")).user
     response = client_for(outsider).post(f"{API}/transfers/{transfer.pk}/cancel/")
     assert response.status_code == 404
+
+
+def test_accepting_after_the_employee_moved_elsewhere_is_a_conflict(
+    employee, dph, coordinator, other_coordinator, moved
+):
+    proposed = transfers.transfer_start(
+        by=coordinator, employee=employee, to_agency=dph, effective_on=dt.date(2026, 6, 20)
+    ).transfer
+    moved(JUNE_1, to=AgencyFactory(code="DHCS"))  # an administrator moved them meanwhile
+
+    with pytest.raises(StateConflict):
+        transfers.transfer_accept(by=other_coordinator, transfer=proposed)
+    employee.refresh_from_db()
+    assert employee.agency.code == "DHCS"
