@@ -19,6 +19,7 @@ from policy.selectors import policy_params
 from reports import selectors
 from reports.workbooks import build_adoption_workbook, build_agency_workbook
 
+from ..factories import AgencyFactory
 from .conftest import hours, table
 
 D = Decimal
@@ -117,3 +118,26 @@ def test_each_agency_workbook_has_its_own_part(moved_year, open_workbook, code, 
     assert sum(hours(r["Personal hours verified (hours)"]) for r in monthly) == D(personal)
     requests = table(book["Requests"])
     assert sum(hours(r["Hours"]) for r in requests if r["Status"].value == "Approved") == D(paid)
+
+
+def test_two_moves_in_a_year_give_a_row_in_each_agency_and_count_each_hour_once(
+    moved_year, employee, admin_user, dot, dph
+):
+    dhcs = AgencyFactory(code="DHCS")
+    transfers.transfer_start(
+        by=admin_user, employee=employee, to_agency=dhcs, effective_on=dt.date(2026, 6, 20)
+    )
+    year = moved_year["year"]
+    params = policy_params(year)
+    rows = {
+        row.agency_id: row.figures
+        for row in selectors.employee_rows(year, params=params)
+        if row.employee_number == employee.employee_number
+    }
+    assert set(rows) == {dot.pk, dph.pk, dhcs.pk}
+    assert rows[dot.pk].personal_verified == D("6")
+    assert (rows[dph.pk].paid_approved, rows[dph.pk].personal_verified) == (0, 0)
+    assert rows[dhcs.pk].paid_approved == D("3")
+    figures = selectors.adoption_figures(year, params=params)
+    for name in FIGURES:
+        assert sum((getattr(f, name) for f in figures), D("0")) == statewide(year)[name], name
