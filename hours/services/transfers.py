@@ -232,16 +232,27 @@ def _complete(*, transfer: Transfer, by) -> TransferOutcome:
 
     # The supervisor was a person of the old agency: requests still waiting for them go to the
     # new agency's coordinator, whose queue follows the employee's current agency.
-    passed_on = list(
+    waiting = list(
         LeaveRequest.objects.filter(
             employee=employee, status=LeaveRequest.Status.AWAITING_SUPERVISOR
-        ).values_list("pk", flat=True)
+        ).order_by("date", "pk")
     )
-    LeaveRequest.objects.filter(pk__in=passed_on).update(
-        status=LeaveRequest.Status.PENDING,
-        routing_note=f"Passed to the coordinator of {transfer.to_agency.code} by a transfer.",
-        updated_at=timezone.now(),
-    )
+    note = f"Passed to the coordinator of {transfer.to_agency.code} by a transfer."
+    for request in waiting:
+        request.status = LeaveRequest.Status.PENDING
+        request.routing_note = note
+        request.save(update_fields=["status", "routing_note", "updated_at"])
+        # Still requested, so the year's figures do not change (awaiting counts as pending).
+        ledger.record(
+            kind=LedgerEntry.Kind.LEAVE_PASSED_ON,
+            subject=request,
+            agency_id=transfer.to_agency_id,
+            actor=by,
+            employee_id=employee.pk,
+            year=request.date.year,
+            reason=note,
+        )
+    passed_on = [request.pk for request in waiting]
 
     employee.agency = transfer.to_agency
     employee.supervisor = None

@@ -200,6 +200,9 @@ def test_requests_with_the_old_supervisor_go_to_the_new_coordinator(
     waiting.refresh_from_db()
     assert waiting.status == LeaveRequest.Status.PENDING
     assert "DPH" in waiting.routing_note
+    assert LedgerEntry.objects.filter(
+        kind=LedgerEntry.Kind.LEAVE_PASSED_ON, subject_id=waiting.pk
+    ).exists()
     approved = services.leave_request_approve(request=waiting, by=other_coordinator)
     assert approved.status == LeaveRequest.Status.APPROVED
     assert balance_of(employee, 2026).paid_approved == hours(4)
