@@ -135,7 +135,9 @@ class EmployeeViewSet(RosterViewSet):
         data = dict(serializer.validated_data)
         user_fields = data.pop("user", {})
         if "agency" in data and data["agency"] != serializer.instance.agency:
-            raise ValidationError({"agency": "An employee cannot be moved to another agency here."})
+            raise ValidationError(
+                {"agency": "An employee moves to another agency through a transfer (transfers/)."}
+            )
         serializer.instance = services.employee_update(
             by=self.request.user, employee=serializer.instance, **data, **user_fields
         )

@@ -20,7 +20,8 @@ PAGES = {
     # with the disputes, the last verifier names and the requests still with a supervisor
     "/coordinator/": 16,
     "/coordinator/roster/": 8,
-    "/workgroup/": 8,
+    # with who transferred during the year (their rows are split between agencies)
+    "/workgroup/": 9,
 }
 
 
