@@ -146,7 +146,9 @@ def _organization_annotations(organization_id: int) -> dict:
     }
 
 
-def _facts_of(rows: list) -> DayFacts:
+def _facts_of(rows: list, *, year: bool = False, organization: bool = False) -> DayFacts:
+    """DayFacts of the rows annotated above; with the year's figures and the organization where
+    the query asked for them."""
     first = rows[0]
     if first.fact_policy_cap_hours is None:
         params = rules.DEFAULT_PARAMS
@@ -167,14 +169,14 @@ def _facts_of(rows: list) -> DayFacts:
         for row in rows
         if row.fact_enrollment_status is not None
     ]
-    year = None
-    if hasattr(first, "fact_year_paid_approved"):
-        year = YearFigures(
+    figures = None
+    if year:
+        figures = YearFigures(
             **{name: getattr(first, f"fact_year_{name}") or ZERO for name in YEAR_FIELDS}
         )
-    organization = None
-    if getattr(first, "fact_organization_id", None) is not None:
-        organization = MentoringOrganization.from_db(
+    named = None
+    if organization and first.fact_organization_id is not None:
+        named = MentoringOrganization.from_db(
             first._state.db,
             list(ORGANIZATION_FIELDS),
             [getattr(first, f"fact_organization_{name}") for name in ORGANIZATION_FIELDS],
@@ -184,8 +186,8 @@ def _facts_of(rows: list) -> DayFacts:
         enrollments=enrollments,
         paid_that_day=first.fact_paid_that_day,
         personal_that_day=first.fact_personal_that_day,
-        year=year,
-        organization=organization,
+        year=figures,
+        organization=named,
     )
 
 
@@ -194,18 +196,18 @@ def day_facts(*, employee_id: int, on: dt.date, organization_id: int | None = No
     mentoring organization `organization_id` when given (logging hours names it by its id, so
     it is read here rather than on its own). Read under the year's lock, after it is taken, so
     the day's sums include every committed change."""
-    organization = {} if organization_id is None else _organization_annotations(organization_id)
+    named = organization_id is not None
     rows = list(
         Employee.objects.filter(pk=employee_id)
         .annotate(
             **_facts_annotations(
                 employee_id=employee_id, on=on, exclude_leave_id=None, to_employee=""
             ),
-            **organization,
+            **(_organization_annotations(organization_id) if named else {}),
         )
         .order_by()
     )
-    return _facts_of(rows)
+    return _facts_of(rows, organization=named)
 
 
 def leave_request_with_facts(request: LeaveRequest) -> tuple[LeaveRequest, DayFacts]:
@@ -228,7 +230,7 @@ def leave_request_with_facts(request: LeaveRequest) -> tuple[LeaveRequest, DayFa
         )
         .order_by()
     )
-    return rows[0], _facts_of(rows)
+    return rows[0], _facts_of(rows, year=True)
 
 
 @dataclass(frozen=True)
