@@ -2,10 +2,10 @@
 
 Two ways to take the year's lock, both first in the service's transaction:
 - write_year(): the deltas written in the statement that takes the lock (one UPDATE), for the
-  changes whose deltas are known before anything is read (logging hours, the decisions on a
-  request); the figures the rules need are read after it, with its own deltas in them;
+  busiest writes, whose deltas are known before anything is read (logging hours, approving and
+  denying a request); the figures the rules need are read after it, with its deltas in them;
 - lock_year() then record_change(): the row read under the lock (SELECT ... FOR UPDATE), then
-  written, for the changes whose deltas depend on what is read (a cancellation).
+  written, for the others (a cancellation's deltas depend on the status it reads).
 """
 
 from __future__ import annotations
@@ -51,10 +51,10 @@ def write_year(*, employee_id: int, year: int, **deltas: Decimal) -> bool:
     that refuses then raises inside the transaction, which rolls this write back with the rest.
 
     A figure never goes below zero (the balance_not_negative constraint): when a negative delta
-    would take it there, nothing is written and the answer is False (the hours have left that
-    figure: another decision came first). The caller then answers from the state it reads
-    next, and check_written() covers the rest. The year's first change creates its row; without
-    deltas this is lock_year()."""
+    would take it there, nothing is written (the lock is held all the same) and the answer is
+    False: the hours have left that figure, as when another decision came first. The caller
+    then answers from the state it reads next, and check_written() covers the rest. The year's
+    first change creates its row; without deltas this is lock_year()."""
     if not deltas:
         lock_year(employee_id=employee_id, year=year)
         return True
