@@ -4,7 +4,6 @@ gone answers 409 with nothing written. The races run on PostgreSQL (DATABASE_URL
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
@@ -19,9 +18,9 @@ from ledger.models import LedgerEntry
 from policy.errors import StateConflict
 
 from .conftest import API, balance_of
+from .test_concurrency import run_together
 
 User = get_user_model()
-WAIT = 30  # seconds: the longest any thread waits for the others or for a lock
 
 
 @pytest.mark.django_db
@@ -99,31 +98,6 @@ def on_postgres(test):
         connection.vendor != "postgresql", reason="needs PostgreSQL row locks (DATABASE_URL)"
     )(test)
     return pytest.mark.postgres(pytest.mark.django_db(transaction=True)(test))
-
-
-def run_together(work, items) -> list:
-    """work(item) for every item in its own thread, all released at the same moment."""
-    barrier = threading.Barrier(len(items))
-    results: list = [None] * len(items)
-
-    def target(index: int, item) -> None:
-        try:
-            barrier.wait(timeout=WAIT)
-            results[index] = work(item)
-        except Exception as error:  # reported in the results, asserted by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=target, args=(i, item), daemon=True) for i, item in enumerate(items)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=2 * WAIT)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
-    return results
 
 
 @on_postgres
