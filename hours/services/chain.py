@@ -23,7 +23,7 @@ from notifications.services import message_queue
 from policy import dates, rules
 from policy.errors import NotAllowed, StateConflict
 
-from .years import lock_year, notify, record_change
+from .years import check_written, record_decision, write_request_year
 
 NO_SUPERVISOR = "No supervisor is on file for you, so the request went straight to the coordinator."
 
@@ -126,8 +126,9 @@ def check_two_people(*, request: LeaveRequest, by) -> None:
 # --- The supervisor's decisions -----------------------------------------------------------------
 
 
-def _locked(request: LeaveRequest):
-    balance = lock_year(employee_id=request.employee_id, year=request.date.year)
+def _locked(request: LeaveRequest, *, written: bool = True) -> LeaveRequest:
+    """The request read again and locked, once write_year() has taken the year's lock (and
+    answered `written`), while it still waits for the supervisor."""
     fresh = (
         LeaveRequest.objects.select_for_update()
         .select_related("employee__user", "employee__agency")
@@ -138,7 +139,8 @@ def _locked(request: LeaveRequest):
             f"This request is {fresh.get_status_display().lower()}, so the supervisor's step "
             "is over."
         )
-    return balance, fresh
+    check_written(written)
+    return fresh
 
 
 def _decided(request: LeaveRequest, *, by, on_behalf) -> dict:
@@ -161,25 +163,22 @@ def leave_request_supervisor_approve(
         actor_user_id=by.pk, owner_user_id=request.employee.user_id, action="approve"
     )
     with transaction.atomic():
-        balance, request = _locked(request)
+        write_request_year(request)  # no deltas: the year's lock alone
+        request = _locked(request)
         data = _decided(request, by=by, on_behalf=on_behalf)
-        request.status = LeaveRequest.Status.PENDING
-        request.save()
-        record_change(
-            balance=balance,
+        record_decision(
+            request,
+            status=LeaveRequest.Status.PENDING,
             kind=LedgerEntry.Kind.LEAVE_SUPERVISOR_APPROVED,
-            subject=request,
-            employee=request.employee,
-            actor=by,
+            by=by,
             reason=note.strip(),
             data=data,
-        )
-        notify(
-            request.employee,
-            "Your supervisor approved your mentoring leave",
-            f"Your supervisor approved your request for {rules.plural_hours(request.hours)} of "
-            f"paid mentoring leave on {request.date:%B %-d, %Y}; it now goes to your pilot "
-            "coordinator.",
+            notice={
+                "subject": "Your supervisor approved your mentoring leave",
+                "body": f"Your supervisor approved your request for "
+                f"{rules.plural_hours(request.hours)} of paid mentoring leave on "
+                f"{request.date:%B %-d, %Y}; it now goes to your pilot coordinator.",
+            },
         )
     return request
 
@@ -193,27 +192,24 @@ def leave_request_supervisor_deny(
     rules.check_not_self(actor_user_id=by.pk, owner_user_id=request.employee.user_id, action="deny")
     rules.check_reason(reason=reason, action="deny a request")
     with transaction.atomic():
-        balance, request = _locked(request)
+        written = write_request_year(request, paid_pending=-request.hours)
+        request = _locked(request, written=written)
         data = _decided(request, by=by, on_behalf=on_behalf)
         data["code"] = rules.OPERATIONAL_NEEDS
-        request.status = LeaveRequest.Status.DENIED
         request.reason = reason.strip()
-        request.save()
-        record_change(
-            balance=balance,
+        record_decision(
+            request,
+            status=LeaveRequest.Status.DENIED,
             kind=LedgerEntry.Kind.LEAVE_DENIED,
-            subject=request,
-            employee=request.employee,
-            actor=by,
+            by=by,
             reason=request.reason,
             data=data,
+            notice={
+                "subject": "Your supervisor denied your mentoring leave",
+                "body": f"Your supervisor denied your request for "
+                f"{rules.plural_hours(request.hours)} of paid mentoring leave on "
+                f"{request.date:%B %-d, %Y} for operational needs.\n\nReason: {request.reason}",
+            },
             paid_pending=-request.hours,
-        )
-        notify(
-            request.employee,
-            "Your supervisor denied your mentoring leave",
-            f"Your supervisor denied your request for {rules.plural_hours(request.hours)} of "
-            f"paid mentoring leave on {request.date:%B %-d, %Y} for operational needs.\n\n"
-            f"Reason: {request.reason}",
         )
     return request
