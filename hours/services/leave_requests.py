@@ -173,6 +173,9 @@ def leave_request_approve(
             request, paid_pending=-request.hours, paid_approved=request.hours
         )
         request, facts = selectors.leave_request_with_facts(request)
+        if request.employee.agency_id != employee.agency_id:
+            # Transferred meanwhile: the decider must be one of the new agency's.
+            check_may_decide(employee=request.employee, by=by, action="approve")
         _require_status(request, LeaveRequest.Status.PENDING, action="approved")
         check_written(written)
         chain.check_two_people(request=request, by=by)

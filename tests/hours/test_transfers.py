@@ -184,6 +184,28 @@ def test_the_year_stays_one_year_for_the_cap(
     call_command("check_balances")
 
 
+def test_the_old_agencys_coordinator_cannot_approve_once_the_employee_has_moved(
+    employee, moved, verified, request_leave, coordinator, other_coordinator
+):
+    """The coordinator read the request before the move; the approval checks again, under the
+    year's lock, who may decide for the employee's agency now."""
+    verified(employee, 8, 0)
+    request = request_leave(employee, 4, 3)
+    read_before_the_move = LeaveRequest.objects.select_related("employee__agency").get(
+        pk=request.pk
+    )
+
+    moved()
+
+    with pytest.raises(NotAllowed, match="coordinator of DPH"):
+        services.leave_request_approve(request=read_before_the_move, by=coordinator)
+    request.refresh_from_db()
+    assert request.status == LeaveRequest.Status.PENDING
+    assert balance_of(employee, 2026).paid_approved == hours(0)
+    approved = services.leave_request_approve(request=request, by=other_coordinator)
+    assert approved.status == LeaveRequest.Status.APPROVED
+
+
 def test_requests_with_the_old_supervisor_go_to_the_new_coordinator(
     employee, dot, supervisor, verified, request_leave, moved, other_coordinator
 ):
