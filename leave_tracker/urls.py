@@ -14,13 +14,13 @@ from agencies.apis import (
     DelegationViewSet,
     EmployeeViewSet,
     EnrollmentViewSet,
-    MeApi,
     MentoringOrganizationViewSet,
     PilotViewSet,
 )
 from agencies.roster_apis import RosterExportApi, RosterImportApi, RosterTemplateApi
 from confirmations.apis import ConfirmationLinkViewSet, VerificationContactViewSet
 from hours.apis import BalanceViewSet, LeaveRequestViewSet, LedgerViewSet, PersonalHoursViewSet
+from identity.apis import MeApi
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
