@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,20 +13,21 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from agencies import approvals
 from agencies.roles import Roles, roles_of
 from confirmations import selectors as confirmations
 from confirmations.services import confirmation_requests_send
 from hours import services
 from hours.models import LeaveRequest, PersonalHours
 from policy import dates, rules
-from policy.errors import NotAllowed
 from web import selectors as web
 from web.forms import (
     ReasonForm,
     VerifyForm,
 )
 
-from .common import QUEUE_PAGE_SIZE, SERVICE_ERRORS, agency_workbook_url, render_page, status_of
+from .common import QUEUE_PAGE_SIZE, agency_workbook_url, render_page
+from .deciding import decide, deny_form, labelled, who, whose
 
 # --- The coordinator: the queues ----------------------------------------------------------------
 
@@ -32,6 +35,21 @@ from .common import QUEUE_PAGE_SIZE, SERVICE_ERRORS, agency_workbook_url, render
 def require_coordinator(roles: Roles) -> None:
     if not (roles.is_coordinator or roles.is_admin):
         raise PermissionDenied("Only a pilot coordinator can see the queues.")
+
+
+def queue_roles(user) -> Roles:
+    """The roles the queue works with: the user's own, and the agencies of the coordinators
+    they stand in for today (a running delegation), whose queue they see and decide as the
+    API lets them. Their own entries stay out, as a coordinator's do."""
+    roles = roles_of(user)
+    if roles.is_admin or not web.approver_links(user).stands_in_for_coordinator:
+        return roles
+    stands_in = approvals.reach_of(user).agencies - roles.coordinator_agency_ids
+    if not stands_in:
+        return roles
+    return dataclasses.replace(
+        roles, coordinator_agency_ids=roles.coordinator_agency_ids | stands_in
+    )
 
 
 def _queue_page(
@@ -46,7 +64,8 @@ def _queue_page(
     status: int = 200,
 ) -> HttpResponse:
     """The queues; `bound` holds a submitted item form (by prefix) to show with its errors."""
-    roles = roles_of(request.user)
+    own = roles_of(request.user)
+    roles = queue_roles(request.user)
     require_coordinator(roles)
     bound = bound or {}
     requests_page = Paginator(web.pending_requests(roles), QUEUE_PAGE_SIZE).get_page(
@@ -63,10 +82,7 @@ def _queue_page(
         {
             "item": r,
             "figures": figures[r.pk],
-            "deny": _labelled(
-                bound.get(f"deny-{r.pk}") or ReasonForm(prefix=f"deny-{r.pk}"),
-                reason=f"Reason for denying {_whose(r)} request for {r.date:%b %-d}",
-            ),
+            "deny": deny_form(ReasonForm, r, bound),
         }
         for r in requests_page
     ]
@@ -85,24 +101,24 @@ def _queue_page(
         {
             "item": h,
             "disputes": disputes.get(h.pk, []),
-            "verify": _labelled(
+            "verify": labelled(
                 bound.get(f"verify-{h.pk}")
                 or VerifyForm(
                     prefix=f"verify-{h.pk}",
                     initial={"verified_by_name": remembered.get(h.organization_id, "")},
                 ),
-                verified_by_name=f"Verified by (at the organization), for {_whose(h)} hours "
+                verified_by_name=f"Verified by (at the organization), for {whose(h)} hours "
                 f"of {h.date:%b %-d}",
-                verified_on=f"Verified on, for {_whose(h)} hours of {h.date:%b %-d}",
+                verified_on=f"Verified on, for {whose(h)} hours of {h.date:%b %-d}",
             ),
-            "reject": _labelled(
+            "reject": labelled(
                 bound.get(f"reject-{h.pk}") or ReasonForm(prefix=f"reject-{h.pk}"),
-                reason=f"Reason for rejecting {_whose(h)} hours of {h.date:%b %-d}",
+                reason=f"Reason for rejecting {whose(h)} hours of {h.date:%b %-d}",
             ),
         }
         for h in hours_list
     ]
-    agencies = list(web.agencies_coordinated(roles))
+    agencies = list(web.agencies_coordinated(own))
     bulk_verify_form = bound.get("bulk-verify") or VerifyForm(prefix="bulk-verify")
     bulk_verify_form.fields["verified_by_name"].widget.attrs["list"] = "remembered-names"
     now = timezone.now()
@@ -127,23 +143,21 @@ def _queue_page(
         "remembered_names": sorted(set(remembered.values())),
         "with_supervisors": with_supervisors,
         "workbooks": [(a, agency_workbook_url(a.code, today.year)) for a in agencies],
+        # A coordinator's delegate decides; the emails to the organizations and the workbooks
+        # stay with the coordinators.
+        "stands_in": _stood_in_for(request.user) if roles is not own else [],
+        "coordinates": own.is_coordinator or own.is_admin,
         "year": today.year,
     }
     return render_page(request, "web/queue.html", context, status=status)
 
 
-def _labelled(form, **labels):
-    """Each card's fields named after its person and date ("Reason for denying Carlos
-    Martinez's request for Dec 3"), so that a list of fields reads as distinct ones."""
-    for name, label in labels.items():
-        form.fields[name].label = label
-        form[name].label = label  # a bound form may already hold the field with its label
-    return form
-
-
-def _whose(entry) -> str:
-    name = _who(entry)
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
+def _stood_in_for(user) -> list[str]:
+    """The coordinators `user` stands in for today, as "Dana Lee (DOT coordinator)"."""
+    return [
+        f"{d.delegator.get_full_name() or d.delegator.username} ({d.agency.code} coordinator)"
+        for d in web.coordinators_stood_in_for(user)
+    ]
 
 
 @require_GET
@@ -155,30 +169,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _reachable(model, request, pk: int):
     """The object within the user's reach, as the API finds it (404 otherwise)."""
     queryset = model.objects.select_related("employee__user", "employee__agency", "organization")
-    return get_object_or_404(web.scoped_entries(queryset, roles_of(request.user)), pk=pk)
+    return get_object_or_404(web.scoped_entries(queryset, queue_roles(request.user)), pk=pk)
 
 
-def _decide(request, *, action, prefix: str, form=None, anchor: str, done: str) -> HttpResponse:
-    """Run one decision; on a broken rule, show the queue again with the error in place."""
-    try:
-        action(**(form.cleaned_data if form is not None else {}))
-    except NotAllowed as refusal:
-        raise PermissionDenied(str(refusal)) from None
-    except SERVICE_ERRORS as error:
-        message = getattr(error, "detail", None) or "; ".join(getattr(error, "messages", []))
-        bound = {}
-        if form is not None:
-            form.add_service_error(error)
-            bound[prefix] = form
-        return _queue_page(
-            request, bound=bound, error=message, error_anchor=anchor, status=status_of(error)
-        )
-    messages.success(request, done)
-    return redirect("web:queue")
-
-
-def _who(entry) -> str:
-    return entry.employee.user.get_full_name() or entry.employee.employee_number
+def _decide(request, *, anchor: str, **kwargs) -> HttpResponse:
+    return decide(request, page=_queue_page, redirect_to="web:queue", error_anchor=anchor, **kwargs)
 
 
 @require_POST
@@ -190,7 +185,7 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
         action=lambda: services.leave_request_approve(request=leave, by=request.user),
         prefix="",
         anchor=f"request-{pk}",
-        done=f"Approved {rules.plural_hours(leave.hours)} for {_who(leave)} on "
+        done=f"Approved {rules.plural_hours(leave.hours)} for {who(leave)} on "
         f"{leave.date:%B %-d, %Y}.",
     )
 
@@ -211,7 +206,7 @@ def request_deny(request: HttpRequest, pk: int) -> HttpResponse:
         prefix=prefix,
         form=form,
         anchor=f"request-{pk}",
-        done=f"Denied the request of {_who(leave)} for {leave.date:%B %-d, %Y}.",
+        done=f"Denied the request of {who(leave)} for {leave.date:%B %-d, %Y}.",
     )
 
 
@@ -231,7 +226,7 @@ def hours_verify(request: HttpRequest, pk: int) -> HttpResponse:
         prefix=prefix,
         form=form,
         anchor=f"hours-{pk}",
-        done=f"Verified {rules.plural_hours(entry.hours)} of {_who(entry)} on "
+        done=f"Verified {rules.plural_hours(entry.hours)} of {who(entry)} on "
         f"{entry.date:%B %-d, %Y}.",
     )
 
@@ -252,7 +247,7 @@ def hours_reject(request: HttpRequest, pk: int) -> HttpResponse:
         prefix=prefix,
         form=form,
         anchor=f"hours-{pk}",
-        done=f"Rejected {rules.plural_hours(entry.hours)} of {_who(entry)} on "
+        done=f"Rejected {rules.plural_hours(entry.hours)} of {who(entry)} on "
         f"{entry.date:%B %-d, %Y}.",
     )
 
@@ -261,7 +256,8 @@ def hours_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bulk_approve(request: HttpRequest) -> HttpResponse:
     """Approve the ticked requests, each on its own, and say which passed and why not."""
-    require_coordinator(roles_of(request.user))
+    roles = queue_roles(request.user)
+    require_coordinator(roles)
     refusal = f"Tick between 1 and {services.BULK_APPROVE_LIMIT} requests to approve."
     try:
         ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
@@ -279,7 +275,7 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
             LeaveRequest.objects.select_related(
                 "employee__user", "employee__agency", "organization"
             ),
-            roles_of(request.user),
+            roles,
         )
         found = {leave.pk: leave for leave in queryset.filter(pk__in=ids)}
         confirm = {"ids": ids, "count": len(ids), "rows": [found.get(i) for i in ids]}
@@ -307,7 +303,7 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
 def hours_bulk_verify(request: HttpRequest) -> HttpResponse:
     """Verify the ticked personal hours with one verifier name, date and reason, each on its
     own, and say which passed and why not."""
-    roles = roles_of(request.user)
+    roles = queue_roles(request.user)
     require_coordinator(roles)
     try:
         ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
