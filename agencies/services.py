@@ -25,6 +25,7 @@ from policy.text import validate_single_line
 from .approvals import check_supervisor
 from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
 from .roles import roles_of
+from .supervision import supervisors_changed
 
 User = get_user_model()
 
@@ -253,6 +254,9 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
             employee_id=employee.pk,
             data=changed,
         )
+        if "supervisor" in changed:
+            # The requests waiting for the old supervisor follow the change (hours).
+            supervisors_changed.send(sender=Employee, employees=[employee], by=by)
     return employee
 
 

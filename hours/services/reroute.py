@@ -1,0 +1,97 @@
+"""Requests follow their employee's supervisor: when it changes, a request waiting for the old
+supervisor goes to the new one (who is told by email); when it is cleared, to the coordinator,
+with a routing note. So no request waits for someone who can no longer decide it.
+
+Receives agencies.supervision.supervisors_changed (agencies may not import hours), inside the
+transaction of the change. Each move is ledgered on the request, with who held it and who holds
+it now; the employee is told, and their history shows who holds it.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from agencies.models import Employee
+from hours.models import LeaveRequest
+from ledger import services as ledger
+from ledger.models import LedgerEntry
+from policy import dates, rules
+
+from .chain import tell_supervisor
+from .years import lock_year, notify
+
+COORDINATOR = "coordinator"
+
+
+def requests_follow_supervisor(sender, *, employees: list[Employee], by, **kwargs) -> None:
+    """Move every request of `employees` that waits for a supervisor other than their
+    current one. One query when none waits."""
+    current = {employee.pk: employee for employee in employees}
+    waiting = list(
+        LeaveRequest.objects.filter(
+            employee_id__in=current, status=LeaveRequest.Status.AWAITING_SUPERVISOR
+        )
+        .order_by("employee_id", "date", "pk")
+        .values_list("pk", "employee_id", "date")
+    )
+    for pk, employee_id, on in waiting:
+        supervisor_id = current[employee_id].supervisor_id
+        _move(pk, employee_id=employee_id, year=on.year, supervisor_id=supervisor_id, by=by)
+
+
+def _move(pk: int, *, employee_id: int, year: int, supervisor_id: int | None, by) -> None:
+    # The year first, then the request: the order every decision locks them in.
+    lock_year(employee_id=employee_id, year=year)
+    request = (
+        LeaveRequest.objects.select_for_update()
+        .select_related("employee__user", "supervisor")
+        .get(pk=pk)
+    )
+    if (
+        request.status != LeaveRequest.Status.AWAITING_SUPERVISOR
+        or request.supervisor_id == supervisor_id
+    ):
+        return
+    old = request.supervisor.username if request.supervisor else ""
+    today = dates.today()
+    when = f"{rules.plural_hours(request.hours)} on {request.date:%B %-d, %Y}"
+    if supervisor_id is None:
+        request.status = LeaveRequest.Status.PENDING
+        request.supervisor = None
+        request.routing_note = (
+            f"Your supervisor was taken off your record on {today:%B %-d, %Y}, so the request "
+            "went to the coordinator."
+        )
+        holder = COORDINATOR
+        subject = "Your mentoring leave request went to your coordinator"
+        body = (
+            f"Your request for {when} was waiting for your supervisor, who is no longer on "
+            "your record. It now waits for your pilot coordinator."
+        )
+    else:
+        new = get_user_model().objects.get(pk=supervisor_id)
+        name = new.get_full_name() or new.username
+        request.supervisor = new
+        request.routing_note = (
+            f"Your supervisor changed on {today:%B %-d, %Y}, so the request went to {name}."
+        )
+        holder = new.username
+        subject = "Your mentoring leave request went to your new supervisor"
+        body = (
+            f"Your request for {when} was waiting for your former supervisor. It now waits "
+            f"for {name}, your supervisor on record."
+        )
+    request.save(update_fields=["status", "supervisor", "routing_note"])
+    ledger.record(
+        kind=LedgerEntry.Kind.EMPLOYEE_UPDATED,  # the employee's record moved the request
+        subject=request,
+        agency_id=request.employee.agency_id,
+        actor=by,
+        employee_id=employee_id,
+        year=year,
+        reason=request.routing_note,
+        data={"step": "supervisor", "held_by": [old, holder]},
+    )
+    if supervisor_id is not None:
+        tell_supervisor(request)
+    notify(request.employee, subject, body)
