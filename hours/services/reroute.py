@@ -43,7 +43,7 @@ def _move(pk: int, *, employee_id: int, year: int, supervisor_id: int | None, by
     # The year first, then the request: the order every decision locks them in.
     lock_year(employee_id=employee_id, year=year)
     request = (
-        LeaveRequest.objects.select_for_update()
+        LeaveRequest.objects.select_for_update(of=("self",))
         .select_related("employee__user", "supervisor")
         .get(pk=pk)
     )
