@@ -10,6 +10,7 @@ it now; the employee is told, and their history shows who holds it.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from agencies.models import Employee
 from hours.models import LeaveRequest
@@ -23,9 +24,9 @@ from .years import lock_year, notify
 COORDINATOR = "coordinator"
 
 
-def requests_follow_supervisor(sender, *, employees: list[Employee], by, **kwargs) -> None:
+def requests_follow_supervisor(sender, *, employees: list[Employee], by, **kwargs) -> int:
     """Move every request of `employees` that waits for a supervisor other than their
-    current one. One query when none waits."""
+    current one; the number moved. One query when none waits."""
     current = {employee.pk: employee for employee in employees}
     waiting = list(
         LeaveRequest.objects.filter(
@@ -34,12 +35,29 @@ def requests_follow_supervisor(sender, *, employees: list[Employee], by, **kwarg
         .order_by("employee_id", "date", "pk")
         .values_list("pk", "employee_id", "date")
     )
+    moved = 0
     for pk, employee_id, on in waiting:
-        supervisor_id = current[employee_id].supervisor_id
-        _move(pk, employee_id=employee_id, year=on.year, supervisor_id=supervisor_id, by=by)
+        to = current[employee_id].supervisor_id
+        moved += _move(pk, employee_id=employee_id, year=on.year, supervisor_id=to, by=by)
+    return moved
 
 
-def _move(pk: int, *, employee_id: int, year: int, supervisor_id: int | None, by) -> None:
+def stranded_requests_reroute(*, by=None) -> int:
+    """Move the requests already waiting for someone who is no longer their employee's
+    supervisor (made before requests followed the supervisor, or changed outside the
+    services); the number moved. `manage.py reroute_stranded_requests` runs it."""
+    with transaction.atomic():
+        employees = list(
+            Employee.objects.filter(
+                pk__in=LeaveRequest.objects.filter(
+                    status=LeaveRequest.Status.AWAITING_SUPERVISOR
+                ).values("employee_id")
+            )
+        )
+        return requests_follow_supervisor(None, employees=employees, by=by)
+
+
+def _move(pk: int, *, employee_id: int, year: int, supervisor_id: int | None, by) -> bool:
     # The year first, then the request: the order every decision locks them in.
     lock_year(employee_id=employee_id, year=year)
     request = (
@@ -51,7 +69,7 @@ def _move(pk: int, *, employee_id: int, year: int, supervisor_id: int | None, by
         request.status != LeaveRequest.Status.AWAITING_SUPERVISOR
         or request.supervisor_id == supervisor_id
     ):
-        return
+        return False
     old = request.supervisor.username if request.supervisor else ""
     today = dates.today()
     when = f"{rules.plural_hours(request.hours)} on {request.date:%B %-d, %Y}"
@@ -95,3 +113,4 @@ def _move(pk: int, *, employee_id: int, year: int, supervisor_id: int | None, by
     if supervisor_id is not None:
         tell_supervisor(request)
     notify(request.employee, subject, body)
+    return True

@@ -149,3 +149,23 @@ def test_a_roster_file_that_changes_the_supervisor_moves_the_request(
     assert waiting.supervisor == new_boss
     assert _moves(waiting).get().data["held_by"] == ["dot.supervisor", "dot.newboss"]
     assert Email.objects.filter(to=new_boss.email).exists()
+
+
+def test_a_request_stranded_before_requests_followed_the_supervisor_is_sent_on(
+    waiting, two_step, coordinator, client_for
+):
+    from django.core.management import call_command
+
+    from agencies.models import Employee
+
+    Employee.objects.filter(pk=two_step.pk).update(supervisor=None)  # around the services
+    assert client_for(coordinator).post(f"{LEAVE}{waiting.pk}/approve/").status_code == 409
+    out = io.StringIO()
+    call_command("reroute_stranded_requests", stdout=out)
+    assert "Moved 1 request(s)." in out.getvalue()
+    waiting.refresh_from_db()
+    assert waiting.status == LeaveRequest.Status.PENDING
+    assert _moves(waiting).get().actor is None
+    call_command("reroute_stranded_requests", stdout=out)
+    assert "Moved 0 request(s)." in out.getvalue()
+    assert client_for(coordinator).post(f"{LEAVE}{waiting.pk}/approve/").status_code == 200
