@@ -133,3 +133,34 @@ def test_a_coordinator_who_also_supervises_sees_the_two_pages_named_apart(
     assert any(name.startswith("Waiting in your queue") for name in names)
     assert not any("Waiting for you" in name for name in names)
     assert len(names) == len(set(names))
+
+
+def test_the_delegate_does_not_get_the_delegating_coordinators_own_request(
+    delegate, delegation, coordinator, second_coordinator, org, today, day, web_client
+):
+    """The coordinator's queue never holds their own requests (another coordinator decides
+    them), and neither does the queue their delegate works for them."""
+    own = coordinator.employee
+    entry = services.personal_hours_log(
+        employee=own,
+        by=coordinator,
+        date=day(0),
+        hours=Decimal("2"),
+        source="non_working_time",
+        organization=org,
+    )
+    services.personal_hours_verify(
+        reason="Signed paper form", entry=entry, by=second_coordinator, verified_by_name="Office"
+    )
+    theirs = services.leave_request_create(
+        employee=own, by=coordinator, date=today, hours=Decimal("2"), organization=org
+    )
+    client = web_client(delegate.user)
+    assert client.get("/coordinator/").context["requests_rows"] == []
+    assert client.post(f"/coordinator/requests/{theirs.pk}/approve/").status_code == 404
+    bulk = client.post("/coordinator/requests/bulk-approve/", {"ids": [theirs.pk], "count": "1"})
+    assert bulk.status_code == 400
+    theirs.refresh_from_db()
+    assert theirs.status == LeaveRequest.Status.PENDING
+    rows = web_client(second_coordinator).get("/coordinator/").context["requests_rows"]
+    assert [row["item"] for row in rows] == [theirs]

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies import approvals
 from agencies.roles import Roles, roles_of
 from confirmations import selectors as confirmations
 from confirmations.services import confirmation_requests_send
@@ -37,18 +38,53 @@ def require_coordinator(roles: Roles) -> None:
         raise PermissionDenied("Only a pilot coordinator can see the queues.")
 
 
-def queue_roles(user) -> Roles:
-    """The roles the queue works with: the user's own, and the agencies of the coordinators
-    they stand in for today (a running delegation), whose queue they see and decide as the
-    API lets them. Their own entries stay out, as a coordinator's do."""
+@dataclass(frozen=True)
+class QueueScope:
+    """What the queue works with. `roles`: the user's own, widened by the agencies of the
+    coordinators they stand in for today (`delegations`, running). Those coordinators' own
+    entries stay out of the delegate's queue, as they stay out of the coordinator's (another
+    coordinator decides them), and so do the delegate's own."""
+
+    roles: Roles
+    delegations: tuple = ()
+
+    @property
+    def stands_in(self) -> bool:
+        return bool(self.delegations)
+
+    def entries(self, queryset: QuerySet) -> QuerySet:
+        """Hours or requests within reach (404 for the others), less the delegators' own."""
+        return self._less_delegators(web.scoped_entries(queryset, self.roles))
+
+    def _less_delegators(self, queryset: QuerySet) -> QuerySet:
+        if not self.delegations:
+            return queryset
+        return queryset.exclude(employee__user_id__in={d.delegator_id for d in self.delegations})
+
+    def pending_requests(self) -> QuerySet:
+        return self._less_delegators(web.pending_requests(self.roles))
+
+    def hours_awaiting_verification(self) -> QuerySet:
+        return self._less_delegators(web.hours_awaiting_verification(self.roles))
+
+    def with_supervisors(self) -> QuerySet:
+        return self._less_delegators(web.with_supervisors(self.roles))
+
+
+def queue_scope(user) -> QueueScope:
     roles = roles_of(user)
     if roles.is_admin or not web.approver_links(user).stands_in_for_coordinator:
-        return roles
-    stands_in = approvals.reach_of(user).agencies - roles.coordinator_agency_ids
-    if not stands_in:
-        return roles
-    return dataclasses.replace(
-        roles, coordinator_agency_ids=roles.coordinator_agency_ids | stands_in
+        return QueueScope(roles)
+    delegations = tuple(
+        d
+        for d in web.coordinators_stood_in_for(user)
+        if d.agency_id not in roles.coordinator_agency_ids
+    )
+    if not delegations:
+        return QueueScope(roles)
+    widened = roles.coordinator_agency_ids | {d.agency_id for d in delegations}
+    return QueueScope(
+        dataclasses.replace(roles, coordinator_agency_ids=frozenset(widened)), delegations
     )
 
 
@@ -65,13 +101,14 @@ def _queue_page(
 ) -> HttpResponse:
     """The queues; `bound` holds a submitted item form (by prefix) to show with its errors."""
     own = roles_of(request.user)
-    roles = queue_roles(request.user)
+    scope = queue_scope(request.user)
+    roles = scope.roles
     require_coordinator(roles)
     bound = bound or {}
-    requests_page = Paginator(web.pending_requests(roles), QUEUE_PAGE_SIZE).get_page(
+    requests_page = Paginator(scope.pending_requests(), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("requests")
     )
-    hours_page = Paginator(web.hours_awaiting_verification(roles), QUEUE_PAGE_SIZE).get_page(
+    hours_page = Paginator(scope.hours_awaiting_verification(), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("hours")
     )
     figures = web.figures_for_requests(list(requests_page))
@@ -124,7 +161,7 @@ def _queue_page(
     now = timezone.now()
     with_supervisors = [
         {"item": r, "days": (now - r.created_at).days}
-        for r in web.with_supervisors(roles)[:QUEUE_PAGE_SIZE]
+        for r in scope.with_supervisors()[:QUEUE_PAGE_SIZE]
     ]
     context = {
         "requests_page": requests_page,
@@ -145,19 +182,14 @@ def _queue_page(
         "workbooks": [(a, agency_workbook_url(a.code, today.year)) for a in agencies],
         # A coordinator's delegate decides; the emails to the organizations and the workbooks
         # stay with the coordinators.
-        "stands_in": _stood_in_for(request.user) if roles is not own else [],
+        "stands_in": [
+            f"{d.delegator.get_full_name() or d.delegator.username} ({d.agency.code} coordinator)"
+            for d in scope.delegations
+        ],
         "coordinates": own.is_coordinator or own.is_admin,
         "year": today.year,
     }
     return render_page(request, "web/queue.html", context, status=status)
-
-
-def _stood_in_for(user) -> list[str]:
-    """The coordinators `user` stands in for today, as "Dana Lee (DOT coordinator)"."""
-    return [
-        f"{d.delegator.get_full_name() or d.delegator.username} ({d.agency.code} coordinator)"
-        for d in web.coordinators_stood_in_for(user)
-    ]
 
 
 @require_GET
@@ -169,7 +201,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _reachable(model, request, pk: int):
     """The object within the user's reach, as the API finds it (404 otherwise)."""
     queryset = model.objects.select_related("employee__user", "employee__agency", "organization")
-    return get_object_or_404(web.scoped_entries(queryset, queue_roles(request.user)), pk=pk)
+    return get_object_or_404(queue_scope(request.user).entries(queryset), pk=pk)
 
 
 def _decide(request, *, anchor: str, **kwargs) -> HttpResponse:
@@ -256,8 +288,8 @@ def hours_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bulk_approve(request: HttpRequest) -> HttpResponse:
     """Approve the ticked requests, each on its own, and say which passed and why not."""
-    roles = queue_roles(request.user)
-    require_coordinator(roles)
+    scope = queue_scope(request.user)
+    require_coordinator(scope.roles)
     refusal = f"Tick between 1 and {services.BULK_APPROVE_LIMIT} requests to approve."
     try:
         ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
@@ -271,11 +303,10 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
             1 <= i <= services.MAX_ID for i in ids
         ):
             return _queue_page(request, error=refusal, status=400)
-        queryset = web.scoped_entries(
+        queryset = scope.entries(
             LeaveRequest.objects.select_related(
                 "employee__user", "employee__agency", "organization"
-            ),
-            roles,
+            )
         )
         found = {leave.pk: leave for leave in queryset.filter(pk__in=ids)}
         confirm = {"ids": ids, "count": len(ids), "rows": [found.get(i) for i in ids]}
@@ -287,6 +318,16 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
             "approved. Tick the requests and approve them again.",
             status=400,
         )
+    if scope.stands_in:
+        # Never the delegators' own requests: sent anyway, they count as not found.
+        hidden = set(
+            LeaveRequest.objects.filter(pk__in=ids)
+            .exclude(pk__in=scope.entries(LeaveRequest.objects.filter(pk__in=ids)))
+            .values_list("pk", flat=True)
+        )
+        ids = [i for i in ids if i not in hidden]
+        if not ids:
+            return _queue_page(request, error=refusal, status=400)
     try:
         outcome = services.leave_requests_approve_ids(ids=ids, by=request.user)
     except ValidationError:
@@ -303,7 +344,8 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
 def hours_bulk_verify(request: HttpRequest) -> HttpResponse:
     """Verify the ticked personal hours with one verifier name, date and reason, each on its
     own, and say which passed and why not."""
-    roles = queue_roles(request.user)
+    scope = queue_scope(request.user)
+    roles = scope.roles
     require_coordinator(roles)
     try:
         ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
@@ -317,9 +359,8 @@ def hours_bulk_verify(request: HttpRequest) -> HttpResponse:
     if not form.cleaned_data["reason"].strip():
         form.add_error("reason", "Say how the organization confirmed these hours.")
         return _queue_page(request, bound={"bulk-verify": form}, status=400)
-    queryset = web.scoped_entries(
+    queryset = scope.entries(
         PersonalHours.objects.select_related("employee__user", "employee__agency", "organization"),
-        roles,
     )
     found = {entry.pk: entry for entry in queryset.filter(pk__in=ids)}
     results = {
