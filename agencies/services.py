@@ -25,6 +25,7 @@ from policy.text import validate_single_line
 from .approvals import check_supervisor
 from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
 from .roles import roles_of
+from .signals import supervisors_changed
 from .withdrawals import roster_line_withdrawn_on, send_withdrawals, withdrawal_takes_days
 
 User = get_user_model()
@@ -258,6 +259,9 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
             employee_id=employee.pk,
             data=changed,
         )
+        if "supervisor" in changed:
+            # The requests waiting for the old supervisor follow the change (hours).
+            supervisors_changed.send(sender=Employee, employees=[employee], by=by)
     return employee
 
 

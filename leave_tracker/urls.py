@@ -14,7 +14,6 @@ from agencies.apis import (
     DelegationViewSet,
     EmployeeViewSet,
     EnrollmentViewSet,
-    MeApi,
     MentoringOrganizationViewSet,
     PilotViewSet,
 )
@@ -22,6 +21,7 @@ from agencies.roster_apis import RosterExportApi, RosterImportApi, RosterTemplat
 from confirmations.apis import ConfirmationLinkViewSet, VerificationContactViewSet
 from hours.apis import BalanceViewSet, LeaveRequestViewSet, LedgerViewSet, PersonalHoursViewSet
 from hours.transfer_apis import TransferViewSet
+from identity.apis import MeApi
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")

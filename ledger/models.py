@@ -47,7 +47,7 @@ class LedgerEntry(models.Model):
         TRANSFER_STARTED = "transfer.started", "Transfer started"
         TRANSFER_DONE = "transfer.done", "Transferred to another agency"
         TRANSFER_CANCELLED = "transfer.cancelled", "Transfer cancelled"
-        LEAVE_PASSED_ON = "leave_request.passed_on", "Passed to the new agency's coordinator"
+        LEAVE_PASSED_ON = "leave_request.passed_on", "Passed on to whoever decides it now"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.services import email_change_notify
 from agencies import withdrawals
 from agencies.models import Agency, Employee, Enrollment
+from agencies.signals import supervisors_changed
 from ledger import services as ledger
 from ledger.models import LedgerEntry
 
@@ -102,3 +103,11 @@ def write_plan(plan: ImportPlan, *, agency: Agency, by, result: ImportResult) ->
         if kind == LedgerEntry.Kind.EMPLOYEE_UPDATED and "email" in data:
             old, new = data["email"]
             email_change_notify(old=old, new=new, by_owner=False)
+    moved = [
+        employee
+        for kind, _subject, employee, data in plan.entries
+        if kind == LedgerEntry.Kind.EMPLOYEE_UPDATED and "supervisor" in data
+    ]
+    if moved:
+        # The requests waiting for the old supervisors follow the change (hours).
+        supervisors_changed.send(sender=Employee, employees=moved, by=by)

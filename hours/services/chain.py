@@ -105,13 +105,6 @@ def decides_as_supervisor(*, request: LeaveRequest, by, on: dt.date | None = Non
     return not coordinates or request.status == LeaveRequest.Status.AWAITING_SUPERVISOR
 
 
-def coordinator_acting_for(*, employee: Employee, by, on: dt.date | None = None):
-    """The coordinator a delegate stands in for, or None when `by` decides in their own right."""
-    if roles_of(by).coordinates(employee.agency_id):
-        return None
-    return approvals.coordinator_delegation_for(by, agency_id=employee.agency_id, on=on)
-
-
 def check_two_people(*, request: LeaveRequest, by) -> None:
     """Where an agency wants two decisions, one person does not make both."""
     decided_by = request.supervisor_decided_by_id

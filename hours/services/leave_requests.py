@@ -166,8 +166,7 @@ def leave_request_approve(
         return chain.leave_request_supervisor_approve(
             request=request, by=by, note=note, today=today
         )
-    check_may_decide(employee=employee, by=by, action="approve")
-    on_behalf = chain.coordinator_acting_for(employee=employee, by=by, on=today)
+    on_behalf = check_may_decide(employee=employee, by=by, action="approve", on=today)
     with transaction.atomic():
         written = write_request_year(
             request, paid_pending=-request.hours, paid_approved=request.hours
@@ -244,9 +243,8 @@ def leave_request_deny(*, request: LeaveRequest, by, reason: str) -> LeaveReques
     employee = request.employee
     if chain.decides_as_supervisor(request=request, by=by):
         return chain.leave_request_supervisor_deny(request=request, by=by, reason=reason)
-    check_may_decide(employee=employee, by=by, action="deny")
+    on_behalf = check_may_decide(employee=employee, by=by, action="deny")
     rules.check_reason(reason=reason, action="deny a request")
-    on_behalf = chain.coordinator_acting_for(employee=employee, by=by)
     with transaction.atomic():
         written = write_request_year(request, paid_pending=-request.hours)
         request = _request_again(request)

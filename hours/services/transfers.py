@@ -24,12 +24,12 @@ from django.utils import timezone
 from agencies import services as agency_services
 from agencies.models import Agency, Employee, Enrollment, Pilot, Transfer
 from agencies.roles import roles_of
-from hours.models import LeaveRequest
 from ledger import services as ledger
 from ledger.models import LedgerEntry
 from policy import dates, rules
 from policy.errors import NotAllowed, StateConflict
 
+from .reroute import requests_follow_supervisor
 from .years import lock_year, notify
 
 # Sent before a transfer is written, with `transfer` (unsaved or proposed). A receiver in a
@@ -230,34 +230,18 @@ def _complete(*, transfer: Transfer, by) -> TransferOutcome:
     for line in old_lines:
         roster_line_end_for_transfer(by=by, enrollment=line, on=transfer.effective_on)
 
-    # The supervisor was a person of the old agency: requests still waiting for them go to the
-    # new agency's coordinator, whose queue follows the employee's current agency.
-    waiting = list(
-        LeaveRequest.objects.filter(
-            employee=employee, status=LeaveRequest.Status.AWAITING_SUPERVISOR
-        ).order_by("date", "pk")
-    )
-    note = f"Passed to the coordinator of {transfer.to_agency.code} by a transfer."
-    for request in waiting:
-        request.status = LeaveRequest.Status.PENDING
-        request.routing_note = note
-        request.save(update_fields=["status", "routing_note", "updated_at"])
-        # Still requested, so the year's figures do not change (awaiting counts as pending).
-        ledger.record(
-            kind=LedgerEntry.Kind.LEAVE_PASSED_ON,
-            subject=request,
-            agency_id=transfer.to_agency_id,
-            actor=by,
-            employee_id=employee.pk,
-            year=request.date.year,
-            reason=note,
-        )
-    passed_on = [request.pk for request in waiting]
-
     employee.agency = transfer.to_agency
     employee.supervisor = None
     employee.transferred_on = transfer.effective_on
     employee.save(update_fields=["agency", "supervisor", "transferred_on"])
+    # The supervisor was a person of the old agency: requests still waiting for them go to the
+    # new agency's coordinator, whose queue follows the employee's current agency.
+    passed_on = requests_follow_supervisor(
+        None,
+        employees=[employee],
+        by=by,
+        because=f"Passed to the coordinator of {transfer.to_agency.code} by a transfer.",
+    )
     transfer.status = Transfer.Status.DONE
     transfer.accepted_by = by
     transfer.accepted_at = timezone.now()
@@ -273,7 +257,7 @@ def _complete(*, transfer: Transfer, by) -> TransferOutcome:
         data=_data(transfer)
         | {
             "roster_lines_ended": [line.pk for line in old_lines],
-            "requests_passed_to_coordinator": passed_on,
+            "requests_passed_on": passed_on,
             "enrolled": enrollment is not None,
         },
     )

@@ -215,14 +215,21 @@ def is_cancellable(request: LeaveRequest, *, today: dt.date) -> bool:
     return True
 
 
-def check_may_decide(*, employee: Employee, by, action: str) -> None:
+def check_may_decide(*, employee: Employee, by, action: str, on: dt.date | None = None):
     """A coordinator of the employee's agency (or an administrator, or a coordinator's delegate
-    today), and not the employee."""
-    if not roles_of(by).coordinates(employee.agency_id) and not coordinator_delegation_for(
-        by, agency_id=employee.agency_id
-    ):
-        raise NotAllowed(f"Only a coordinator of {employee.agency.code} can {action} this.")
+    on `on`, today by default), and not the employee. Returns the coordinator a delegate stands
+    in for, or None when `by` decides in their own right; `self_approval` holds through a
+    delegation, so a delegate never decides the delegating coordinator's own entries."""
+    on_behalf = None
+    if not roles_of(by).coordinates(employee.agency_id):
+        on_behalf = coordinator_delegation_for(by, agency_id=employee.agency_id, on=on)
+        if on_behalf is None:
+            raise NotAllowed(f"Only a coordinator of {employee.agency.code} can {action} this.")
+        rules.check_not_self(
+            actor_user_id=on_behalf.pk, owner_user_id=employee.user_id, action=action
+        )
     rules.check_not_self(actor_user_id=by.pk, owner_user_id=employee.user_id, action=action)
+    return on_behalf
 
 
 def check_mentoring_allowed(

@@ -315,6 +315,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("auth-token", "POST"): R(200, 200, 200, 200, 200, 200, 200, body=credentials),
     ("auth-logout", "POST"): R(401, 204, 204, 204, 204, 204, 204),
     ("me", "GET"): SIGNED_IN_200,
+    # Everyone signed in changes their own name (me/ has no id: nobody else's).
+    ("me", "PATCH"): R(401, 200, 200, 200, 200, 200, 200, body=patch(last_name="Reyes")),
     ("rest_framework:login", "GET"): ALL_200,
     ("rest_framework:login", "POST"): ALL_200,
     ("rest_framework:login", "PUT"): ALL_200,
@@ -527,6 +529,20 @@ MATRIX: dict[tuple[str, str], Row] = {
         302, 404, 404, 404, 404, 404, 404, obj="pending", body=reason, session=True
     ),
     ("web:personal-hours-log", "GET"): R(*[405] * 7, session=True),
+    # The name and email form of "My mentoring year": its own page's people, for themselves.
+    ("web:profile-update", "GET"): R(*[405] * 7, session=True),
+    ("web:profile-update", "POST"): R(
+        302,
+        302,
+        302,
+        302,
+        403,
+        403,
+        403,
+        body=patch(**{"profile-first_name": "Ana", "profile-last_name": "Reyes"}),
+        format="multipart",
+        session=True,
+    ),
     ("web:leave-request-create", "GET"): R(*[405] * 7, session=True),
     ("web:leave-request-cancel", "GET"): R(*[405] * 7, obj="pending", session=True),
     ("web:request-approve", "GET"): R(*[405] * 7, obj="pending", session=True),
