@@ -15,7 +15,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client, RequestFactory
 
-from agencies import apis as agency_apis
+from identity import apis as identity_apis
 from leave_tracker.exceptions import handler500
 
 from .test_check_deploy import ROOT, _production_env
@@ -29,7 +29,7 @@ def test_an_unexpected_api_error_is_json_with_a_request_id_that_is_logged(
     def broken(*args, **kwargs):
         raise RuntimeError("a bug we did not foresee")
 
-    monkeypatch.setattr(agency_apis, "employee_of", broken)
+    monkeypatch.setattr(identity_apis, "employee_of", broken)
     with caplog.at_level(logging.ERROR, logger="leave_tracker.errors"):
         response = client_for(employee.user).get("/api/v1/me/")
     assert response.status_code == 500
