@@ -15,8 +15,6 @@ import re
 import zipfile
 from typing import Any
 
-from openpyxl import Workbook
-
 from accounting import periods
 from accounting.selectors import Export, Line
 
@@ -29,6 +27,7 @@ from .workbooks import (
     TEXT,
     Column,
     Heading,
+    TableWorkbook,
     _definitions_sheet,
     _generated,
     _generated_short,
@@ -151,7 +150,7 @@ def _zip_stamped(content: bytes, moment: dt.datetime) -> bytes:
 
 def build_xlsx(export: Export, *, now: dt.datetime | None = None) -> bytes:
     """Lines, Totals (per employee) and Definitions sheets."""
-    wb = Workbook(write_only=True)
+    wb = TableWorkbook()
     moment = _fixed_moment(export)
     wb.properties.created = moment
     wb.properties.creator = "Mentoring Leave Tracker"
