@@ -1,8 +1,10 @@
 """The xlsx layout of the agency and adoption workbooks (the figures come from selectors.py).
 
 Workbooks are written in openpyxl's write-only mode, one sheet at a time, so memory stays
-bounded by the largest sheet. Every sheet has a title row with the year and the generation time
-(Pacific), a note row, then a header row that is frozen and filtered. Hours are numbers with two
+bounded by the largest sheet; a table's rows go out as typed cells through one reused cell, with
+every style worked out before the rows (TableWorkbook, write_table). Every sheet has a title
+row with the year and the generation time (Pacific), a note row, then a header row that is frozen
+and filtered. Hours are numbers with two
 decimals, dates are date cells, rates are percentage cells. Text that a person typed is always
 a text cell (data type "s"), so "=HYPERLINK(...)" or "+1" arrive as that literal text.
 
@@ -573,6 +575,8 @@ def write_table(
             for c in columns
         ]
     )
+    if not isinstance(ws, TableSheet):
+        raise TypeError("write_table writes to a sheet of a TableWorkbook.")
     cells = _Cells(ws, columns)
     last = HEADER_ROW
     for line in lines:
