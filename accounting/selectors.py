@@ -14,6 +14,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from agencies.models import Agency
+from hours.attribution import belonging_to
 from hours.models import LeaveRequest
 
 from . import periods
@@ -101,8 +102,8 @@ def unsent_lines(*, agency: Agency, period: dt.date) -> list[Line]:
     end = periods.last_day(period)
     sent = BatchLine.objects.filter(request=OuterRef("pk"), undoes__isnull=True)
     approved = (
-        LeaveRequest.objects.filter(
-            employee__agency=agency, status=LeaveRequest.Status.APPROVED, date__lte=end
+        belonging_to(
+            LeaveRequest.objects.filter(status=LeaveRequest.Status.APPROVED, date__lte=end), agency
         )
         .filter(~Exists(sent))
         .select_related("employee__user", "approver")
@@ -210,7 +211,7 @@ def unsent_by_month(*, agency: Agency) -> dict[dt.date, tuple[int, Decimal]]:
     """Approved hours not yet sent, by the month of their date: {month: (requests, hours)}."""
     sent = BatchLine.objects.filter(request=OuterRef("pk"), undoes__isnull=True)
     rows = (
-        LeaveRequest.objects.filter(employee__agency=agency, status=LeaveRequest.Status.APPROVED)
+        belonging_to(LeaveRequest.objects.filter(status=LeaveRequest.Status.APPROVED), agency)
         .filter(~Exists(sent))
         .values_list("date", "hours")
     )

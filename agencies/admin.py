@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path
 
 from accounts.admin import DeactivateInsteadOfDelete
@@ -208,6 +210,16 @@ class EmployeeAdmin(RosterAdmin):
         obj.pk, obj.user = employee.pk, employee.user
 
 
+class WithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(
+        required=False,
+        label="Takes effect on",
+        help_text="Empty: today (a commitment not started yet: its first day). The employee "
+        "stays enrolled before this day; pending requests from it on are cancelled.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
 class EnrollmentForm(forms.ModelForm):
     """Checks the roster rules of SPEC.md section 3 before anything is saved."""
 
@@ -220,7 +232,12 @@ class EnrollmentForm(forms.ModelForm):
             "commitment_starts_on",
             "commitment_ends_on",
             "status",
+            "withdrawn_on",
         ]
+        help_texts = {
+            "withdrawn_on": "When withdrawing: the day it takes effect (empty: today). The "
+            "employee stays enrolled before it. Pending requests from that day on are cancelled."
+        }
 
     def clean(self):
         data = super().clean()
@@ -235,8 +252,16 @@ class EnrollmentForm(forms.ModelForm):
             services.check_once_on_roster(
                 employee=line["employee"], pilot=line["pilot"], enrollment_id=self.instance.pk
             )
-            services.check_roster_line(
-                new=self.instance.pk is None, status=data.get("status"), **line
+            # clean() runs before the form copies its values onto the instance: it is the line
+            # as it is on file.
+            # The date the line will hold, so that the model's own checks see it too (a date
+            # left in the form of a line going back to active is cleared).
+            data["withdrawn_on"] = services.check_roster_line(
+                new=self.instance.pk is None,
+                status=data.get("status"),
+                withdrawn_on=data.get("withdrawn_on"),
+                current=self.instance if self.instance.pk else None,
+                **line,
             )
         except ValidationError as error:
             self.add_error(None, error)
@@ -255,6 +280,7 @@ class EnrollmentAdmin(RosterAdmin):
         "commitment_starts_on",
         "commitment_ends_on",
         "status",
+        "withdrawn_on",
     ]
     list_filter = ["status", "pilot__agency", "pilot", "organization"]
     search_fields = [
@@ -291,17 +317,40 @@ class EnrollmentAdmin(RosterAdmin):
 
     @admin.action(description="Withdraw selected roster lines")
     def withdraw(self, request, queryset):
+        """Asks the day the withdrawal takes effect (today unless another is given), then
+        withdraws each line through the service, which cancels the pending requests it leaves
+        without an enrollment."""
+        form = WithdrawForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/agencies/enrollment/withdraw.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Withdraw roster lines",
+                    "opts": self.model._meta,
+                    "lines": queryset.select_related("employee__user", "pilot"),
+                    "form": form,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         done = 0
         for enrollment in queryset.select_related("employee", "pilot"):
             try:
                 services.enrollment_update(
-                    by=request.user, enrollment=enrollment, status=Enrollment.Status.WITHDRAWN
+                    by=request.user,
+                    enrollment=enrollment,
+                    status=Enrollment.Status.WITHDRAWN,
+                    withdrawn_on=form.cleaned_data["withdrawn_on"],
                 )
             except NotAllowed as refusal:
                 self.message_user(request, f"{enrollment}: {refusal}", messages.ERROR)
+            except PolicyViolation as violation:
+                self.message_user(request, f"{enrollment}: {violation.detail}", messages.ERROR)
             else:
                 done += 1
         self.message_user(request, f"{done} roster lines withdrawn.", messages.SUCCESS)
+        return None
 
 
 @admin.register(Role)

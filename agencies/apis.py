@@ -7,13 +7,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from . import approvals, services
 from .filters import EmployeeFilter, EnrollmentFilter, PilotFilter
 from .models import Agency, Delegation, Employee, Enrollment, MentoringOrganization, Pilot
 from .permissions import AdminWrites, CoordinatorWrites
-from .roles import employee_of, roles_of, scope_by_agency
+from .roles import roles_of, scope_by_agency
 from .serializers import (
     AgencySerializer,
     ApprovalChainSerializer,
@@ -21,7 +20,6 @@ from .serializers import (
     EmployeeSerializer,
     EnrollmentSerializer,
     MentoringOrganizationSerializer,
-    MeSerializer,
     PilotSerializer,
 )
 
@@ -135,7 +133,9 @@ class EmployeeViewSet(RosterViewSet):
         data = dict(serializer.validated_data)
         user_fields = data.pop("user", {})
         if "agency" in data and data["agency"] != serializer.instance.agency:
-            raise ValidationError({"agency": "An employee cannot be moved to another agency here."})
+            raise ValidationError(
+                {"agency": "An employee moves to another agency through a transfer (transfers/)."}
+            )
         serializer.instance = services.employee_update(
             by=self.request.user, employee=serializer.instance, **data, **user_fields
         )
@@ -206,30 +206,3 @@ class DelegationViewSet(
         """End the delegation early."""
         delegation = approvals.delegation_end(by=request.user, delegation=self.get_object())
         return Response(DelegationSerializer(delegation).data)
-
-
-class MeApi(APIView):
-    """The signed-in user: roles, employee profile and agency."""
-
-    @extend_schema(responses=MeSerializer)
-    def get(self, request):
-        roles = roles_of(request.user)
-        user = request.user
-        employee = employee_of(user)
-        coordinated = Agency.objects.filter(Q(pk__in=roles.coordinator_agency_ids)).values_list(
-            "code", flat=True
-        )
-        data = {
-            "id": user.pk,
-            "username": user.username,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "email": user.email,
-            "roles": roles.names,
-            "coordinator_of": list(coordinated),
-            "employee": EmployeeSerializer(employee, context={"request": request}).data
-            if employee
-            else None,
-            "agency": employee.agency.code if employee else None,
-        }
-        return Response(data)

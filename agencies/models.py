@@ -112,6 +112,13 @@ class Employee(models.Model):
         help_text="Who decides first whether the office can spare the employee (a user of the "
         "same agency).",
     )
+    transferred_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The effective day of the latest transfer into the current agency: hours "
+        "dated before it belong to the agencies the employee was in then.",
+    )
 
     class Meta:
         ordering = ["agency__code", "employee_number"]
@@ -139,6 +146,8 @@ class Enrollment(models.Model):
     commitment_starts_on = models.DateField()
     commitment_ends_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # Set by the services whenever a line is withdrawn. A withdrawn line without one (written
+    # directly, never by the services) counts as withdrawn from its commitment's first day.
     withdrawn_on = models.DateField(
         null=True,
         blank=True,
@@ -156,10 +165,23 @@ class Enrollment(models.Model):
                 condition=Q(commitment_ends_on__gt=models.F("commitment_starts_on")),
                 name="commitment_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(status="withdrawn") | Q(withdrawn_on__isnull=True),
+                name="withdrawn_on_only_when_withdrawn",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.employee.employee_number} on {self.pilot}"
+
+    @staticmethod
+    def holds_on(day, *, prefix: str = "") -> Q:
+        """Roster lines whose place holds on `day` (a date or an expression such as
+        OuterRef("date")): active, or withdrawn from a later day. `prefix` leads from the
+        query's model to the line ("enrollments__" from Employee)."""
+        return Q(**{f"{prefix}status": Enrollment.Status.ACTIVE}) | Q(
+            **{f"{prefix}withdrawn_on__gt": day}
+        )
 
 
 class Role(models.Model):
@@ -232,3 +254,56 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delegator} to {self.delegate}, {self.starts_on} to {self.ends_on}"
+
+
+class Transfer(models.Model):
+    """An employee's move to another agency, taking effect on a date.
+
+    Hours and requests dated before `effective_on` stay with `from_agency` (its workbook, its
+    leave accounting); those dated on or after it belong to `to_agency`. The year stays one year
+    for the cap and the match, which are the person's, not an agency's.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed, awaiting the receiving agency"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="transfers")
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    to_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    effective_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(to_agency=models.F("from_agency")), name="transfer_to_another_agency"
+            ),
+            # Two transfers of one employee on one date would leave that day's hours with no
+            # single agency; the service says so first, this holds under concurrency.
+            models.UniqueConstraint(
+                fields=["employee", "effective_on"],
+                condition=~Q(status="cancelled"),
+                name="one_transfer_per_employee_and_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["employee", "status", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.employee.employee_number}: {self.from_agency} to {self.to_agency} on " + str(
+            self.effective_on
+        )

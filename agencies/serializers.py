@@ -129,10 +129,18 @@ class EnrollmentSerializer(serializers.ModelSerializer):
             "commitment_starts_on",
             "commitment_ends_on",
             "status",
+            "withdrawn_on",
             "created_at",
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+        extra_kwargs = {
+            "withdrawn_on": {
+                "help_text": "The day a withdrawal takes effect (status withdrawn): enrolled "
+                "before it, not enrolled from it on. Default today; not before the commitment "
+                "starts, and ahead of today not beyond its end. Going back to active clears it."
+            }
+        }
         validators: list = []
 
     def __init__(self, *args, **kwargs):

@@ -25,6 +25,8 @@ from policy.text import validate_single_line
 from .approvals import check_supervisor
 from .models import Agency, Employee, Enrollment, MentoringOrganization, Pilot
 from .roles import roles_of
+from .signals import supervisors_changed
+from .withdrawals import roster_line_withdrawn_on, send_withdrawals, withdrawal_takes_days
 
 User = get_user_model()
 
@@ -64,15 +66,19 @@ def enrollment_created_data(
     commitment_starts_on: dt.date,
     commitment_ends_on: dt.date,
     status: str,
+    withdrawn_on: dt.date | None = None,
 ) -> dict[str, str]:
     """The ledger data of enrollment.created (shared with the roster import's bulk path)."""
-    return {
+    data = {
         "pilot": pilot.name,
         "organization": organization.name,
         "commitment_starts_on": str(commitment_starts_on),
         "commitment_ends_on": str(commitment_ends_on),
         "status": status,
     }
+    if withdrawn_on is not None:
+        data["withdrawn_on"] = str(withdrawn_on)
+    return data
 
 
 @contextmanager
@@ -253,6 +259,9 @@ def employee_update(*, by, employee: Employee, **fields) -> Employee:
             employee_id=employee.pk,
             data=changed,
         )
+        if "supervisor" in changed:
+            # The requests waiting for the old supervisor follow the change (hours).
+            supervisors_changed.send(sender=Employee, employees=[employee], by=by)
     return employee
 
 
@@ -362,10 +371,16 @@ def check_roster_line(
     commitment_starts_on: dt.date,
     commitment_ends_on: dt.date,
     params: rules.PolicyParams | None = None,
-) -> None:
+    withdrawn_on: dt.date | None = None,
+    current: Enrollment | None = None,
+    today: dt.date | None = None,
+) -> dt.date | None:
     """A new roster line is always checked against the roster rules, a changed one while it is
     (or becomes) active: a withdrawn line keeps its history whatever the rules say today. The
-    API, the admin and the roster import all ask this."""
+    API, the admin and the roster import all ask this.
+
+    Answers the withdrawal date the line will hold (roster_line_withdrawn_on); `current` is the
+    line as it is on file (None for a new one), `withdrawn_on` the date asked for, if any."""
     if new or status == Enrollment.Status.ACTIVE:
         check_enrollment(
             employee=employee,
@@ -375,6 +390,14 @@ def check_roster_line(
             commitment_ends_on=commitment_ends_on,
             params=params,
         )
+    return roster_line_withdrawn_on(
+        current=current,
+        status=status,
+        withdrawn_on=withdrawn_on,
+        commitment_starts_on=commitment_starts_on,
+        commitment_ends_on=commitment_ends_on,
+        today=today,
+    )
 
 
 def check_once_on_roster(*, employee: Employee, pilot: Pilot, enrollment_id: int | None) -> None:
@@ -395,9 +418,10 @@ def enrollment_create(
     commitment_starts_on: dt.date,
     commitment_ends_on: dt.date,
     status: str = Enrollment.Status.ACTIVE,
+    withdrawn_on: dt.date | None = None,
 ) -> Enrollment:
     check_may_change(by=by, employee=employee)
-    check_roster_line(
+    withdrawn_on = check_roster_line(
         new=True,
         status=status,
         employee=employee,
@@ -405,6 +429,7 @@ def enrollment_create(
         organization=organization,
         commitment_starts_on=commitment_starts_on,
         commitment_ends_on=commitment_ends_on,
+        withdrawn_on=withdrawn_on,
     )
     with _taken_meanwhile({"pilot": ON_ROSTER_ALREADY}), transaction.atomic():
         check_once_on_roster(employee=employee, pilot=pilot, enrollment_id=None)
@@ -415,6 +440,7 @@ def enrollment_create(
             commitment_starts_on=commitment_starts_on,
             commitment_ends_on=commitment_ends_on,
             status=status,
+            withdrawn_on=withdrawn_on,
         )
         ledger.record(
             kind=LedgerEntry.Kind.ENROLLMENT_CREATED,
@@ -428,12 +454,17 @@ def enrollment_create(
                 commitment_starts_on=commitment_starts_on,
                 commitment_ends_on=commitment_ends_on,
                 status=status,
+                withdrawn_on=withdrawn_on,
             ),
         )
     return enrollment
 
 
 def enrollment_update(*, by, enrollment: Enrollment, **fields) -> Enrollment:
+    """Change a roster line. Withdrawing it (status withdrawn) takes effect on `withdrawn_on`,
+    today by default; pending requests for dates from then on that no other line covers are
+    cancelled in the same transaction (the enrollments_withdrawn signal). Back to active clears
+    the date."""
     check_may_change(by=by, employee=enrollment.employee)
     merged = {
         name: fields.get(name, getattr(enrollment, name))
@@ -445,7 +476,13 @@ def enrollment_update(*, by, enrollment: Enrollment, **fields) -> Enrollment:
             "commitment_ends_on",
         )
     }
-    check_roster_line(new=False, status=fields.get("status", enrollment.status), **merged)
+    fields["withdrawn_on"] = check_roster_line(
+        new=False,
+        status=fields.get("status", enrollment.status),
+        withdrawn_on=fields.get("withdrawn_on"),
+        current=enrollment,
+        **merged,
+    )
     with _taken_meanwhile({"pilot": ON_ROSTER_ALREADY}), transaction.atomic():
         check_once_on_roster(
             employee=merged["employee"], pilot=merged["pilot"], enrollment_id=enrollment.pk
@@ -453,6 +490,7 @@ def enrollment_update(*, by, enrollment: Enrollment, **fields) -> Enrollment:
         changed = field_changes(enrollment, fields)
         if not changed:
             return enrollment
+        was = Enrollment(status=enrollment.status, withdrawn_on=enrollment.withdrawn_on)
         for name, value in fields.items():
             setattr(enrollment, name, value)
         enrollment.save()
@@ -464,4 +502,6 @@ def enrollment_update(*, by, enrollment: Enrollment, **fields) -> Enrollment:
             employee_id=enrollment.employee_id,
             data=changed,
         )
+        if withdrawal_takes_days(was=was, now=enrollment):
+            send_withdrawals(enrollments=[enrollment], by=by)
     return enrollment

@@ -15,11 +15,13 @@ from .models import ConfirmationLink, Dispute, VerificationContact
 
 
 def _on_active_roster_line() -> Exists:
+    """The entry's employee holds a line with its organization on its date: active, or
+    withdrawn from a later day (hours before a withdrawal still count)."""
     return Exists(
         Enrollment.objects.filter(
+            Enrollment.holds_on(OuterRef("date")),
             employee_id=OuterRef("employee_id"),
             organization_id=OuterRef("organization_id"),
-            status=Enrollment.Status.ACTIVE,
         )
     )
 

@@ -326,3 +326,7 @@ class LedgerEntryAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Transfers are an agencies model written by an hours service: their admin lives beside it.
+from . import transfer_admin  # noqa: E402, F401

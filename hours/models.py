@@ -152,8 +152,9 @@ class Balance(models.Model):
     """An employee's running figures for one calendar year.
 
     Kept in step with every change by the services, in the same transaction as the ledger entry,
-    and locked (SELECT ... FOR UPDATE) while a request is made or decided, which is what keeps
-    the cap and the match under concurrent approvals. `check_balances` recomputes it.
+    and locked while a request is made or decided (SELECT ... FOR UPDATE, or the UPDATE that
+    writes it: hours/services/years.py), which is what keeps the cap and the match under
+    concurrent approvals. `check_balances` recomputes it.
     """
 
     employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="balances")

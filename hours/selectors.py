@@ -20,7 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
-from agencies.models import Employee, Enrollment
+from agencies.models import Employee, Enrollment, MentoringOrganization
 from ledger.models import LedgerEntry
 from policy import rules
 from policy.models import PolicyYear
@@ -33,6 +33,7 @@ HOURS_FIELD = DecimalField(max_digits=8, decimal_places=2)
 
 
 def enrollment_facts(*, employee_id: int) -> list[rules.EnrollmentFacts]:
+    """The employee's roster lines as the rules weigh them (one query)."""
     rows = Enrollment.objects.filter(employee_id=employee_id).select_related("pilot")
     return [
         rules.EnrollmentFacts(
@@ -43,6 +44,7 @@ def enrollment_facts(*, employee_id: int) -> list[rules.EnrollmentFacts]:
             pilot_ends_on=row.pilot.ends_on,
             commitment_starts_on=row.commitment_starts_on,
             commitment_ends_on=row.commitment_ends_on,
+            withdrawn_on=row.withdrawn_on,
         )
         for row in rows
     ]
@@ -54,17 +56,34 @@ def _hours_that_day(queryset) -> Coalesce:
 
 
 @dataclass(frozen=True)
+class YearFigures:
+    """The employee's Balance for the year, as read with the facts: after the caller's own
+    write_year(), so its deltas are in these figures."""
+
+    paid_approved: Decimal
+    paid_pending: Decimal
+    personal_verified: Decimal
+    personal_logged: Decimal
+
+
+@dataclass(frozen=True)
 class DayFacts:
     """What the rules need to weigh hours on one date: the year's parameters, the employee's
-    roster lines, and the paid and personal hours that already count that day."""
+    roster lines, and the paid and personal hours that already count that day; where asked,
+    the employee's figures for the year and the mentoring organization named (None when no
+    organization has that id)."""
 
     params: rules.PolicyParams
     enrollments: list[rules.EnrollmentFacts]
     paid_that_day: Decimal
     personal_that_day: Decimal
+    year: YearFigures | None = None
+    organization: MentoringOrganization | None = None
 
 
 POLICY_FIELDS = tuple(rules.PolicyParams.__dataclass_fields__)
+YEAR_FIELDS = tuple(YearFigures.__dataclass_fields__)
+ORGANIZATION_FIELDS = tuple(field.attname for field in MentoringOrganization._meta.concrete_fields)
 ENROLLMENT_FIELDS = (
     "status",
     "pilot__name",
@@ -73,6 +92,7 @@ ENROLLMENT_FIELDS = (
     "pilot__ends_on",
     "commitment_starts_on",
     "commitment_ends_on",
+    "withdrawn_on",
 )
 
 
@@ -110,7 +130,28 @@ def _facts_annotations(
     }
 
 
-def _facts_of(rows: list) -> DayFacts:
+def _year_annotations(*, year: int, to_employee: str) -> dict:
+    """The employee's Balance for `year`, joined (NULLs without one)."""
+    return {
+        "fact_year": FilteredRelation(
+            f"{to_employee}balances", condition=Q(**{f"{to_employee}balances__year": year})
+        ),
+        **{f"fact_year_{name}": F(f"fact_year__{name}") for name in YEAR_FIELDS},
+    }
+
+
+def _organization_annotations(organization_id: int) -> dict:
+    """The mentoring organization `organization_id`, field by field (subqueries by its key)."""
+    named = MentoringOrganization.objects.filter(pk=organization_id)
+    return {
+        f"fact_organization_{name}": Subquery(named.values(name)[:1])
+        for name in ORGANIZATION_FIELDS
+    }
+
+
+def _facts_of(rows: list, *, year: bool = False, organization: bool = False) -> DayFacts:
+    """DayFacts of the rows annotated above; with the year's figures and the organization where
+    the query asked for them."""
     first = rows[0]
     if first.fact_policy_cap_hours is None:
         params = rules.DEFAULT_PARAMS
@@ -127,37 +168,57 @@ def _facts_of(rows: list) -> DayFacts:
             pilot_ends_on=row.fact_enrollment_pilot_ends_on,
             commitment_starts_on=row.fact_enrollment_commitment_starts_on,
             commitment_ends_on=row.fact_enrollment_commitment_ends_on,
+            withdrawn_on=row.fact_enrollment_withdrawn_on,
         )
         for row in rows
         if row.fact_enrollment_status is not None
     ]
+    figures = None
+    if year:
+        figures = YearFigures(
+            **{name: getattr(first, f"fact_year_{name}") or ZERO for name in YEAR_FIELDS}
+        )
+    named = None
+    if organization and first.fact_organization_id is not None:
+        named = MentoringOrganization.from_db(
+            first._state.db,
+            list(ORGANIZATION_FIELDS),
+            [getattr(first, f"fact_organization_{name}") for name in ORGANIZATION_FIELDS],
+        )
     return DayFacts(
         params=params,
         enrollments=enrollments,
         paid_that_day=first.fact_paid_that_day,
         personal_that_day=first.fact_personal_that_day,
+        year=figures,
+        organization=named,
     )
 
 
-def day_facts(*, employee_id: int, on: dt.date) -> DayFacts:
-    """The facts of `on` for the employee, in one query (one row per roster line). Read under
-    the year's lock, so the day's sums include every committed change."""
+def day_facts(*, employee_id: int, on: dt.date, organization_id: int | None = None) -> DayFacts:
+    """The facts of `on` for the employee, in one query (one row per roster line), with the
+    mentoring organization `organization_id` when given (logging hours names it by its id, so
+    it is read here rather than on its own). Read under the year's lock, after it is taken, so
+    the day's sums include every committed change."""
+    named = organization_id is not None
     rows = list(
         Employee.objects.filter(pk=employee_id)
         .annotate(
             **_facts_annotations(
                 employee_id=employee_id, on=on, exclude_leave_id=None, to_employee=""
-            )
+            ),
+            **(_organization_annotations(organization_id) if named else {}),
         )
         .order_by()
     )
-    return _facts_of(rows)
+    return _facts_of(rows, organization=named)
 
 
 def leave_request_with_facts(request: LeaveRequest) -> tuple[LeaveRequest, DayFacts]:
     """The request read again and locked, with its employee and organization, together with
-    the facts of its date other than itself: what an approval weighs, in one query. Read under
-    the year's lock."""
+    the facts of its date other than itself and the employee's figures for its year: what an
+    approval weighs, in one query. Read under the year's lock, after it is taken (the figures
+    then include the caller's own write_year())."""
     rows = list(
         LeaveRequest.objects.select_for_update(of=("self",))
         .select_related("employee__user", "employee__agency", "organization")
@@ -168,11 +229,12 @@ def leave_request_with_facts(request: LeaveRequest) -> tuple[LeaveRequest, DayFa
                 on=request.date,
                 exclude_leave_id=request.pk,
                 to_employee="employee__",
-            )
+            ),
+            **_year_annotations(year=request.date.year, to_employee="employee__"),
         )
         .order_by()
     )
-    return rows[0], _facts_of(rows)
+    return rows[0], _facts_of(rows, year=True)
 
 
 @dataclass(frozen=True)

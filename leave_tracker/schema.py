@@ -9,6 +9,7 @@ on the documented status codes:
 - 404 where the path names an object, or a page number can run past the end,
 - 400 where a body or a query parameter can be malformed,
 - 413 where a body can exceed the request size limit,
+- 415 where a body can come in a content type the operation does not read,
 - 429 where the view is throttled.
 """
 
@@ -25,6 +26,7 @@ DESCRIPTIONS = {
     "403": "Your role does not allow this action.",
     "404": "Not found, or outside your reach.",
     "413": "The request body is larger than the server accepts.",
+    "415": "The request body's content type is not one this operation reads.",
     "429": "Too many requests; wait and try again.",
 }
 
@@ -50,7 +52,7 @@ class AutoSchema(BaseAutoSchema):
         if self.method in BODY_METHODS or operation.get("parameters"):
             codes.append("400")
         if self.method in BODY_METHODS:
-            codes.append("413")
+            codes += ["413", "415"]
         if self.view.get_throttles():
             codes.append("429")
         return codes

@@ -14,13 +14,14 @@ from agencies.apis import (
     DelegationViewSet,
     EmployeeViewSet,
     EnrollmentViewSet,
-    MeApi,
     MentoringOrganizationViewSet,
     PilotViewSet,
 )
 from agencies.roster_apis import RosterExportApi, RosterImportApi, RosterTemplateApi
 from confirmations.apis import ConfirmationLinkViewSet, VerificationContactViewSet
 from hours.apis import BalanceViewSet, LeaveRequestViewSet, LedgerViewSet, PersonalHoursViewSet
+from hours.transfer_apis import TransferViewSet
+from identity.apis import MeApi
 
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
@@ -37,6 +38,7 @@ router.register(
 )
 router.register("confirmation-links", ConfirmationLinkViewSet, basename="confirmation-link")
 router.register("delegations", DelegationViewSet, basename="delegation")
+router.register("transfers", TransferViewSet, basename="transfer")
 
 
 def healthz(request):

@@ -44,6 +44,10 @@ class LedgerEntry(models.Model):
         DELEGATION_CREATED = "delegation.created", "Delegation given"
         DELEGATION_ENDED = "delegation.ended", "Delegation ended early"
         AGENCY_UPDATED = "agency.updated", "Agency changed"
+        TRANSFER_STARTED = "transfer.started", "Transfer started"
+        TRANSFER_DONE = "transfer.done", "Transferred to another agency"
+        TRANSFER_CANCELLED = "transfer.cancelled", "Transfer cancelled"
+        LEAVE_PASSED_ON = "leave_request.passed_on", "Passed on to whoever decides it now"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -30,6 +30,7 @@ DAILY_LIMIT_EXCEEDED = "daily_limit_exceeded"
 SELF_APPROVAL = "self_approval"
 REASON_REQUIRED = "reason_required"
 VERIFICATION_DATE = "verification_date"
+WITHDRAWAL_DATE = "withdrawal_date"
 OPERATIONAL_NEEDS = "operational_needs"
 
 RULE_CODES = (
@@ -214,20 +215,31 @@ class EnrollmentFacts:
     pilot_ends_on: dt.date
     commitment_starts_on: dt.date
     commitment_ends_on: dt.date
+    # A withdrawn line counts before this day and not from it on; a withdrawn line without a
+    # date (one written directly, never by the services) counts on no day.
+    withdrawn_on: dt.date | None = None
+
+    def withdrawn_by(self, on: dt.date) -> bool:
+        """Whether the line's withdrawal has taken effect on `on`."""
+        return not self.active and (self.withdrawn_on is None or on >= self.withdrawn_on)
 
 
 def check_enrolled_on(
     *, on: dt.date, enrollments: list[EnrollmentFacts], params: PolicyParams = DEFAULT_PARAMS
 ) -> None:
-    """On `on`, the employee is active on an active pilot's roster with a school-year commitment."""
+    """On `on`, the employee is on an active pilot's roster with a school-year commitment: a line
+    that is active, or withdrawn from a later day (the dates before a withdrawal stay enrolled)."""
     if not enrollments:
         raise PolicyViolation(
             NOT_ENROLLED, "You are not on a mentoring pilot roster of your agency."
         )
     problems = []
     for item in enrollments:
-        if not item.active:
-            problems.append(f"your place on the {item.pilot_name} roster is withdrawn")
+        if item.withdrawn_by(on):
+            problems.append(
+                f"your place on the {item.pilot_name} roster is withdrawn"
+                + (f" from {item.withdrawn_on:%B %-d, %Y}" if item.withdrawn_on else "")
+            )
         elif not (item.pilot_active and item.pilot_starts_on <= on <= item.pilot_ends_on):
             problems.append(
                 f"the {item.pilot_name} pilot is not running on {on:%B %-d, %Y} "
@@ -253,6 +265,44 @@ def check_enrolled_on(
         NOT_ENROLLED,
         f"Not enrolled on {on:%B %-d, %Y}: " + "; ".join(problems) + ".",
     )
+
+
+def withdrawal_date(
+    *,
+    withdrawn_on: dt.date | None,
+    commitment_starts_on: dt.date,
+    commitment_ends_on: dt.date,
+    today: dt.date,
+) -> dt.date:
+    """The day a withdrawal from a roster line takes effect: the employee is enrolled through
+    that line before it and not from it on.
+
+    `withdrawn_on` when given, else today; a commitment that has not started yet is withdrawn
+    from its first day (it never counts). Not before the commitment starts. Ahead of today, not
+    beyond the commitment's last day. Once the commitment has ended, today (the default) is
+    still accepted: it records when the line was withdrawn and changes no enrolled day, since
+    the commitment covers none after its end."""
+    if withdrawn_on is None:
+        return max(today, commitment_starts_on)
+    if withdrawn_on < commitment_starts_on:
+        raise PolicyViolation(
+            WITHDRAWAL_DATE,
+            f"A withdrawal takes effect on or after the day the commitment starts "
+            f"({commitment_starts_on:%B %-d, %Y}), not on {withdrawn_on:%B %-d, %Y}.",
+            field="withdrawn_on",
+        )
+    if withdrawn_on > max(today, commitment_ends_on):
+        raise PolicyViolation(
+            WITHDRAWAL_DATE,
+            f"A withdrawal can be set ahead only up to the commitment's last day "
+            f"({commitment_ends_on:%B %-d, %Y}); {withdrawn_on:%B %-d, %Y} is beyond it."
+            if today < commitment_ends_on
+            else f"The commitment ended on {commitment_ends_on:%B %-d, %Y}, so a withdrawal "
+            f"takes effect today ({today:%B %-d, %Y}) at the latest, not on "
+            f"{withdrawn_on:%B %-d, %Y}.",
+            field="withdrawn_on",
+        )
+    return withdrawn_on
 
 
 # --- Hours and dates ----------------------------------------------------------------------------

@@ -46,8 +46,9 @@ def send_year_end(*, today: dt.date) -> int:
         return 0
     year = today.year
     params = policy_params(year)
+    # On the roster today: an active line, or one withdrawn from a later day.
     enrolled = Employee.objects.filter(
-        enrollments__status=Enrollment.Status.ACTIVE, user__is_active=True
+        Enrollment.holds_on(today, prefix="enrollments__"), user__is_active=True
     ).distinct()
     queued = 0
     for employee in selectors.employees_with_year(enrolled, year=year).order_by("pk"):

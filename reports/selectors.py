@@ -9,6 +9,7 @@ the database. Nothing here queries per agency or per employee.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,9 +30,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim, TruncDate
 
-from agencies.models import Agency, Employee, Enrollment
+from agencies.models import Agency, Employee, Enrollment, Transfer
+from hours.attribution import belonging_to, entry_agency_id
 from hours.models import LeaveRequest, PersonalHours
-from hours.selectors import BalanceFigures, employees_with_year
+from hours.selectors import BalanceFigures, employees_with_year, figures_of
 from ledger.models import LedgerEntry
 from policy import rules
 from policy.dates import year_bounds
@@ -164,8 +166,11 @@ def employee_rows(
     year: int, *, params: rules.PolicyParams, agency: Agency | None = None
 ) -> Iterator[EmployeeRow]:
     """Every employee (of one agency, or all) with the year's figures, ordered by agency code
-    and employee number. One query, streamed."""
-    queryset: QuerySet[Employee] = Employee.objects.all()
+    and employee number. One query, streamed, and one more for transfers; an employee who moved
+    between agencies during the year has a row in each, with the hours that belong there
+    (five more queries when anyone moved, over those employees only)."""
+    moved = _moved_employee_ids(year)
+    queryset: QuerySet[Employee] = Employee.objects.exclude(pk__in=moved)
     if agency is not None:
         queryset = queryset.filter(agency=agency)
     rows = (
@@ -174,6 +179,7 @@ def employee_rows(
         .values_list(
             "pk",
             "agency_id",
+            "agency__code",
             "employee_number",
             "user__first_name",
             "user__last_name",
@@ -188,11 +194,22 @@ def employee_rows(
             "paid_awaiting_supervisor",
         )
     )
-    # Tuples, not models: the same figures as figures_of(), without building three models a row.
+    split = _moved_rows(year, params=params, employee_ids=moved, agency=agency) if moved else []
+    for _, row in heapq.merge(_rows_of(rows, year=year, params=params), split, key=lambda r: r[0]):
+        yield row
+
+
+def _rows_of(
+    rows, *, year: int, params: rules.PolicyParams
+) -> Iterator[tuple[tuple[str, str], EmployeeRow]]:
+    """Each employee's line, keyed by (agency code, employee number) for the merge with the
+    rows of those who moved. Tuples, not models: the same figures as figures_of(), without
+    building three models a row."""
     eligible: dict[tuple[str, str], bool] = {}
     for (
         pk,
         agency_id,
+        code,
         number,
         first_name,
         last_name,
@@ -210,24 +227,135 @@ def employee_rows(
             eligible[unit, appointment] = rules.eligibility(
                 bargaining_unit=unit, appointment=appointment
             ).eligible
-        yield EmployeeRow(
-            agency_id=agency_id,
-            employee_number=number,
-            name=f"{first_name} {last_name}".strip(),
-            eligible=eligible[unit, appointment],
-            on_roster=on_roster,
-            enrolled=enrolled,
-            figures=BalanceFigures.from_values(
-                employee_id=pk,
-                year=year,
-                params=params,
-                paid_approved=paid_approved,
-                paid_pending=paid_pending,
-                personal_verified=personal_verified,
-                personal_logged=personal_logged,
-                paid_awaiting_supervisor=awaiting,
+        yield (
+            (code, number),
+            EmployeeRow(
+                agency_id=agency_id,
+                employee_number=number,
+                name=f"{first_name} {last_name}".strip(),
+                eligible=eligible[unit, appointment],
+                on_roster=on_roster,
+                enrolled=enrolled,
+                figures=BalanceFigures.from_values(
+                    employee_id=pk,
+                    year=year,
+                    params=params,
+                    paid_approved=paid_approved,
+                    paid_pending=paid_pending,
+                    personal_verified=personal_verified,
+                    personal_logged=personal_logged,
+                    paid_awaiting_supervisor=awaiting,
+                ),
             ),
         )
+
+
+def _moved_employee_ids(year: int) -> list[int]:
+    """Employees with a transfer that took effect after January 1 of `year`: their entries of
+    the year may belong to more than one agency, or to one they have since left."""
+    first, _ = year_bounds(year)
+    return list(
+        Transfer.objects.filter(status=Transfer.Status.DONE, effective_on__gt=first)
+        .values_list("employee_id", flat=True)
+        .distinct()
+    )
+
+
+def _moved_rows(
+    year: int, *, params: rules.PolicyParams, employee_ids: list[int], agency: Agency | None
+) -> list[tuple[tuple[str, str], EmployeeRow]]:
+    """One row per agency the employee belonged to during the year, with the hours that belong
+    to it (hours.attribution). The cap and the match are the person's: the share of the cap
+    still available and whether the year is in match are those of the whole year."""
+    first, last = year_bounds(year)
+    employees = {
+        e.pk: e
+        for e in employees_with_year(Employee.objects.filter(pk__in=employee_ids), year=year)
+    }
+    codes = {e.agency_id: e.agency.code for e in employees.values()}
+    agencies_in_year: dict[int, list[int]] = {}
+    transfers = (
+        Transfer.objects.filter(employee_id__in=employee_ids, status=Transfer.Status.DONE)
+        .select_related("from_agency", "to_agency")
+        .order_by("employee_id", "effective_on")
+    )
+    for transfer in transfers:
+        codes[transfer.from_agency_id] = transfer.from_agency.code
+        codes[transfer.to_agency_id] = transfer.to_agency.code
+        seen = agencies_in_year.setdefault(transfer.employee_id, [])
+        if transfer.effective_on > first and not seen:
+            seen.append(transfer.from_agency_id)  # the agency on January 1
+        if first < transfer.effective_on <= last and transfer.to_agency_id not in seen:
+            seen.append(transfer.to_agency_id)
+    for employee_id, employee in employees.items():
+        if not agencies_in_year.get(employee_id):
+            agencies_in_year[employee_id] = [employee.agency_id]
+
+    parts: dict[tuple[int, int], dict[str, Decimal]] = {}
+    slot = {
+        (LeaveRequest, LeaveRequest.Status.APPROVED): "paid_approved",
+        (LeaveRequest, LeaveRequest.Status.PENDING): "paid_pending",
+        (LeaveRequest, LeaveRequest.Status.AWAITING_SUPERVISOR): "paid_awaiting_supervisor",
+        (PersonalHours, PersonalHours.Status.VERIFIED): "personal_verified",
+        (PersonalHours, PersonalHours.Status.LOGGED): "personal_awaiting_verification",
+    }
+    for model in (LeaveRequest, PersonalHours):
+        sums = (
+            model.objects.filter(employee_id__in=employee_ids, date__gte=first, date__lte=last)
+            .annotate(entry_agency=entry_agency_id())
+            .values_list("employee_id", "entry_agency", "status")
+            .annotate(total=Sum("hours"))
+            .order_by()
+        )
+        for employee_id, agency_id, status, total in sums:
+            name = slot.get((model, status))
+            if name is not None:
+                part = parts.setdefault((employee_id, agency_id), {})
+                part[name] = part.get(name, ZERO) + total
+
+    lines = Enrollment.objects.filter(
+        employee_id__in=employee_ids, commitment_starts_on__lte=last, commitment_ends_on__gte=first
+    ).values_list("employee_id", "pilot__agency_id", "status")
+    on_roster, enrolled = set(), set()
+    for employee_id, agency_id, status in lines:
+        on_roster.add((employee_id, agency_id))
+        if status == Enrollment.Status.ACTIVE:
+            enrolled.add((employee_id, agency_id))
+
+    rows = []
+    for employee_id, agency_ids in agencies_in_year.items():
+        employee = employees[employee_id]
+        whole = figures_of(employee, year=year, params=params)
+        for agency_id in agency_ids:
+            if agency is not None and agency_id != agency.pk:
+                continue
+            part = parts.get((employee_id, agency_id), {})
+            figures = BalanceFigures(
+                employee_id=employee_id,
+                year=year,
+                cap=whole.cap,
+                paid_approved=part.get("paid_approved", ZERO),
+                paid_pending=part.get("paid_pending", ZERO),
+                paid_awaiting_supervisor=part.get("paid_awaiting_supervisor", ZERO),
+                personal_verified=part.get("personal_verified", ZERO),
+                personal_awaiting_verification=part.get("personal_awaiting_verification", ZERO),
+                paid_available=whole.paid_available,
+                in_match=whole.in_match,
+            )
+            key = (employee_id, agency_id)
+            row = EmployeeRow(
+                agency_id=agency_id,
+                employee_number=employee.employee_number,
+                name=employee.user.get_full_name(),
+                eligible=employee.eligibility.eligible,
+                on_roster=key in on_roster,
+                # Enrolled in an agency the employee has left only while the line was active:
+                # the transfer ended it.
+                enrolled=key in enrolled,
+                figures=figures,
+            )
+            rows.append(((codes[agency_id], employee.employee_number), row))
+    return sorted(rows, key=lambda item: item[0])
 
 
 def _entries_of_year(year: int, *, agency: Agency | None):
@@ -238,7 +366,7 @@ def _entries_of_year(year: int, *, agency: Agency | None):
     ):
         queryset = model.objects.filter(date__gte=first, date__lte=last)
         if agency is not None:
-            queryset = queryset.filter(employee__agency=agency)
+            queryset = belonging_to(queryset, agency)
         # The status is a filter on the sum rather than on the rows, which lets SQLite read one
         # agency's entries through the employee index instead of every entry of the year.
         yield name, queryset, Sum("hours", filter=Q(status=status))
@@ -262,7 +390,12 @@ def monthly_hours(year: int, *, agency: Agency | None = None) -> dict[int, Month
     when only the sum over agencies is wanted, as they join every entry to its employee."""
     by_agency: dict[int, Monthly] = {}
     for name, queryset, total in _entries_of_year(year, agency=agency):
-        rows = queryset.values_list("employee__agency_id", "date").annotate(total=total).order_by()
+        rows = (
+            queryset.annotate(entry_agency=entry_agency_id())
+            .values_list("entry_agency", "date")
+            .annotate(total=total)
+            .order_by()
+        )
         for agency_id, on, hours in rows:
             monthly = by_agency.setdefault(agency_id, Monthly())
             getattr(monthly, name)[on.month] += hours or ZERO
@@ -287,7 +420,7 @@ def leave_requests_of_year(agency: Agency, year: int) -> QuerySet[LeaveRequest]:
     )
     reversed_only = Q(status=LeaveRequest.Status.REVERSED)
     return (
-        LeaveRequest.objects.filter(employee__agency=agency, date__gte=first, date__lte=last)
+        belonging_to(LeaveRequest.objects.filter(date__gte=first, date__lte=last), agency)
         .annotate(
             # Only reversed requests look their reversal up.
             reversed_by=Case(
@@ -366,13 +499,11 @@ def verified_hours_of_year(agency: Agency, year: int) -> QuerySet[PersonalHours]
     """The agency's personal hours verified and dated in `year`, with how each was verified.
     One query."""
     first, last = year_bounds(year)
+    verified = PersonalHours.objects.filter(
+        date__gte=first, date__lte=last, status=PersonalHours.Status.VERIFIED
+    )
     return (
-        PersonalHours.objects.filter(
-            employee__agency=agency,
-            date__gte=first,
-            date__lte=last,
-            status=PersonalHours.Status.VERIFIED,
-        )
+        belonging_to(verified, agency)
         .select_related("employee__user", "organization")
         .order_by("date", "employee__employee_number", "id")
     )

@@ -223,3 +223,25 @@ class EmailPreferencesForm(PageForm):
         required=False,
         help_text="Before the year ends, and when your mentoring commitment is about to end.",
     )
+
+
+class ProfileForm(PageForm):
+    """The person's own name and email (identity.services.own_profile_update checks them)."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(
+        label="Work email",
+        max_length=254,
+        required=False,
+        help_text="A new address is changed once you open the link we send to it.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, prefix="profile", **kwargs)
+        for name, autocomplete in (
+            ("first_name", "given-name"),
+            ("last_name", "family-name"),
+            ("email", "email"),
+        ):
+            self.fields[name].widget.attrs["autocomplete"] = autocomplete

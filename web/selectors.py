@@ -9,13 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from agencies import approvals
-from agencies.models import Agency, Enrollment, MentoringOrganization
+from agencies.models import Agency, Delegation, Employee, Enrollment, MentoringOrganization, Role
 from agencies.roles import Roles, scope_by_agency
 from hours import selectors
 from hours.models import Balance, LeaveRequest, PersonalHours
+from policy import dates
 from policy.dates import year_bounds
 from policy.selectors import policy_params, policy_params_by_year
 from reports import selectors as report_selectors
@@ -55,8 +57,10 @@ def leave_requests_of(*, employee_id: int, year: int) -> QuerySet[LeaveRequest]:
 
 
 def enrolled_organization_id(*, employee_id: int) -> int | None:
+    """The organization of the employee's roster line today (a withdrawal from a later day
+    still holds): the forms' default."""
     return (
-        Enrollment.objects.filter(employee_id=employee_id, status=Enrollment.Status.ACTIVE)
+        Enrollment.objects.filter(Enrollment.holds_on(dates.today()), employee_id=employee_id)
         .order_by("-commitment_starts_on")
         .values_list("organization_id", flat=True)
         .first()
@@ -100,7 +104,7 @@ def hours_awaiting_verification(roles: Roles) -> QuerySet[PersonalHours]:
 
 
 def waiting_count(roles: Roles) -> int:
-    """What waits in the coordinator's queue: the header's "Waiting for you"."""
+    """What waits in the coordinator's queue: the header's "Waiting in your queue"."""
     return pending_requests(roles).count() + hours_awaiting_verification(roles).count()
 
 
@@ -202,4 +206,62 @@ def with_supervisors(roles: Roles) -> QuerySet[LeaveRequest]:
         .filter(status=LeaveRequest.Status.AWAITING_SUPERVISOR)
         .select_related("employee__user", "employee__supervisor")
         .order_by("created_at", "id")
+    )
+
+
+# --- Whose queues a person works today ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApproverLinks:
+    """The approvers' pages the header offers: the team's requests (someone reports to the
+    person, or to a supervisor they stand in for today) and the coordinator's page (they stand
+    in for a coordinator today)."""
+
+    team: bool
+    stands_in_for_coordinator: bool
+
+
+def _held_for_coordinators(held: QuerySet[Delegation]) -> QuerySet[Delegation]:
+    """Of these delegations, those whose delegator coordinates the delegation's agency."""
+    return held.filter(
+        Exists(
+            Role.objects.filter(
+                user_id=OuterRef("delegator_id"),
+                agency_id=OuterRef("agency_id"),
+                kind=Role.Kind.COORDINATOR,
+                active=True,
+            )
+        )
+    )
+
+
+def approver_links(user) -> ApproverLinks:
+    """One query, whatever the number of delegations and reports; kept on the user object for
+    the rest of the request, as roles_of keeps the roles."""
+    cached = getattr(user, "_approver_links", None)
+    if cached is not None:
+        return cached
+    held = Delegation.objects.filter(approvals.running(dates.today()), delegate=user)
+    team = Employee.objects.filter(
+        Q(supervisor=user) | Q(supervisor_id__in=held.values("delegator_id"))
+    )
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(leads_team=Exists(team), for_coordinator=Exists(_held_for_coordinators(held)))
+        .values("leads_team", "for_coordinator")
+        .get()
+    )
+    user._approver_links = ApproverLinks(
+        team=row["leads_team"], stands_in_for_coordinator=row["for_coordinator"]
+    )
+    return user._approver_links
+
+
+def coordinators_stood_in_for(user) -> list[Delegation]:
+    """The running delegations through which `user` stands in for a coordinator today."""
+    held = Delegation.objects.filter(approvals.running(dates.today()), delegate=user)
+    return list(
+        _held_for_coordinators(held).select_related("delegator", "agency").order_by("agency__code")
     )

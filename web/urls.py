@@ -40,6 +40,7 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("me/", views.my_year, name="my-year"),
+    path("me/profile/", views.profile_update, name="profile-update"),
     path("me/hours/", views.personal_hours_log, name="personal-hours-log"),
     path("me/leave/", views.leave_request_create, name="leave-request-create"),
     path("me/leave/<int:pk>/cancel/", views.leave_request_cancel, name="leave-request-cancel"),

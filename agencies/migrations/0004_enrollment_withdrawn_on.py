@@ -1,5 +1,5 @@
 """A withdrawal takes effect on a date. Lines withdrawn before this field existed take the day
-they were last changed (within their commitment) as that date."""
+they were last changed (within their commitment) as that date. An active line has no such date."""
 
 from django.db import migrations, models
 
@@ -32,4 +32,11 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(date_the_withdrawals, migrations.RunPython.noop),
+        migrations.AddConstraint(
+            model_name="enrollment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(status="withdrawn") | models.Q(withdrawn_on__isnull=True),
+                name="withdrawn_on_only_when_withdrawn",
+            ),
+        ),
     ]

@@ -199,6 +199,7 @@ def checked_lines(sheet: Sheet) -> tuple[list[Line], list[RosterError]]:
                 code = getattr(exc, "code", "invalid")
                 row_errors.append(RosterError(number, name, str(exc), code))
         line.values.setdefault("status", "")
+        line.values.setdefault("withdrawn_on", None)
         if all(line.values.get(name) for name in SUPERVISOR_COLUMNS):
             line.bad.add("supervisor_email")
             row_errors.append(
@@ -245,6 +246,8 @@ def _clean_cell(name: str, cell: Cell, checks: _Checks) -> object:
     if message := refusal(text, multiline=False):
         raise CellProblem(message, "forbidden_character")
     if not text:
+        if name == "withdrawn_on":
+            return None
         if name == "status" or name in SUPERVISOR_COLUMNS:
             return ""
         raise CellProblem("This column is required.", "required")

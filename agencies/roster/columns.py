@@ -118,6 +118,18 @@ COLUMNS = (
         width=12,
     ),
     Column(
+        "withdrawn_on",
+        "For a withdrawn line: the day the withdrawal takes effect. The employee stays enrolled "
+        "before it and is not enrolled from it on; their pending requests for dates from that "
+        "day on are cancelled, unless another roster line covers them.",
+        "A date, as in the commitment columns: on or after the commitment's start and, ahead "
+        "of today, not after its end. Optional: left empty, a line being withdrawn takes today "
+        "(a commitment not started yet, its first day) and a withdrawn line keeps its date. "
+        "Only for status withdrawn; a line going back to active has none.",
+        required=False,
+        width=16,
+    ),
+    Column(
         "supervisor_employee_number",
         "The employee number of the employee's supervisor, who decides first whether the "
         "office can spare the employee (where the agency's chain has the supervisor decide). "
@@ -140,7 +152,7 @@ COLUMNS = (
 SUPERVISOR_COLUMNS = ("supervisor_employee_number", "supervisor_email")
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 REQUIRED_COLUMNS = tuple(column.name for column in COLUMNS if column.required)
-DATE_COLUMNS = ("commitment_starts_on", "commitment_ends_on")
+DATE_COLUMNS = ("commitment_starts_on", "commitment_ends_on", "withdrawn_on")
 EMPLOYEE_FIELDS = ("bargaining_unit", "appointment")
 USER_FIELDS = ("first_name", "last_name", "email")  # on the employee's user account
 
@@ -157,6 +169,7 @@ EXAMPLE_ROW = {
     "commitment_starts_on": dt.date(2026, 9, 1),
     "commitment_ends_on": dt.date(2027, 6, 30),
     "status": "active",
+    "withdrawn_on": None,
     "supervisor_employee_number": None,
     "supervisor_email": None,
 }

@@ -42,6 +42,7 @@ def roster_rows(agency: Agency) -> list[list[object]]:
             line.commitment_starts_on,
             line.commitment_ends_on,
             line.status,
+            line.withdrawn_on,
             *_supervisor_cells(line.employee),
         ]
         for line in enrollments

@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from agencies import services
+from agencies import services, withdrawals
 from agencies.models import Agency, Employee, Enrollment, MentoringOrganization, Pilot, Role
 from ledger.models import LedgerEntry
 from policy import rules
@@ -31,6 +31,8 @@ class ImportPlan:
     changed_employees: list[Employee] = field(default_factory=list)
     new_enrollments: list[Enrollment] = field(default_factory=list)
     changed_enrollments: list[Enrollment] = field(default_factory=list)
+    # Lines whose withdrawal takes days they held: their pending requests are cancelled.
+    withdrawals: list[Enrollment] = field(default_factory=list)
     # (kind, subject, employee, data): ledger entries, built once the subjects have keys.
     entries: list[tuple[str, object, Employee, dict]] = field(default_factory=list)
     rows_unchanged: int = 0
@@ -359,6 +361,7 @@ def _check_may_change(
             "commitment_starts_on": line.values["commitment_starts_on"],
             "commitment_ends_on": line.values["commitment_ends_on"],
             "status": line.values["status"] or enrollment.status,
+            "withdrawn_on": line.values["withdrawn_on"] or enrollment.withdrawn_on,
         },
     )
     if line.employee_changes or enrollment_changes:
@@ -430,7 +433,7 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
         enrollment.status if enrollment else Enrollment.Status.ACTIVE
     )
     try:
-        services.check_roster_line(
+        withdrawn_on = services.check_roster_line(
             new=enrollment is None,
             status=status,
             employee=employee,
@@ -439,6 +442,8 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
             commitment_starts_on=line.values["commitment_starts_on"],
             commitment_ends_on=line.values["commitment_ends_on"],
             params=params[line.values["commitment_starts_on"].year],
+            withdrawn_on=line.values["withdrawn_on"],
+            current=enrollment,
         )
     except rules.PolicyViolation as violation:
         line.fail(errors, _column_of(violation, employee), violation.detail, violation.code)
@@ -480,6 +485,7 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
         "commitment_starts_on": line.values["commitment_starts_on"],
         "commitment_ends_on": line.values["commitment_ends_on"],
         "status": status,
+        "withdrawn_on": withdrawn_on,
     }
     if enrollment is None:
         enrollment = Enrollment(employee=employee, pilot=pilot, **fields)
@@ -504,9 +510,13 @@ def _plan_enrollment(plan, line, employee, pilot, organization, roster, params, 
         return
     changes = services.field_changes(enrollment, fields)
     if changes:
+        was = Enrollment(status=enrollment.status, withdrawn_on=enrollment.withdrawn_on)
         for name, value in fields.items():
             setattr(enrollment, name, value)
         plan.changed_enrollments.append(enrollment)
+        if withdrawals.withdrawal_takes_days(was=was, now=enrollment):
+            enrollment.pilot = pilot  # named in the cancelled requests' reason
+            plan.withdrawals.append(enrollment)
         plan.entries.append((LedgerEntry.Kind.ENROLLMENT_UPDATED, enrollment, employee, changes))
         change.changes.update(changes)
     elif not line.employee_changes:

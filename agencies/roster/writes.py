@@ -9,7 +9,9 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.services import email_change_notify
+from agencies import withdrawals
 from agencies.models import Agency, Employee, Enrollment
+from agencies.signals import supervisors_changed
 from ledger import services as ledger
 from ledger.models import LedgerEntry
 
@@ -57,7 +59,14 @@ def write_plan(plan: ImportPlan, *, agency: Agency, by, result: ImportResult) ->
             enrollment.updated_at = now  # bulk_update does not touch auto_now fields
         Enrollment.objects.bulk_update(
             plan.changed_enrollments,
-            ["organization", "commitment_starts_on", "commitment_ends_on", "status", "updated_at"],
+            [
+                "organization",
+                "commitment_starts_on",
+                "commitment_ends_on",
+                "status",
+                "withdrawn_on",
+                "updated_at",
+            ],
         )
     entries = [
         ledger.build(
@@ -87,7 +96,18 @@ def write_plan(plan: ImportPlan, *, agency: Agency, by, result: ImportResult) ->
         )
     )
     LedgerEntry.objects.bulk_create(entries)
+    # The same signal as a withdrawal through the service: pending requests it leaves without
+    # an enrollment are cancelled in this transaction (one query when there are none).
+    withdrawals.send_withdrawals(enrollments=plan.withdrawals, by=by)
     for kind, _subject, _employee, data in plan.entries:
         if kind == LedgerEntry.Kind.EMPLOYEE_UPDATED and "email" in data:
             old, new = data["email"]
             email_change_notify(old=old, new=new, by_owner=False)
+    moved = [
+        employee
+        for kind, _subject, employee, data in plan.entries
+        if kind == LedgerEntry.Kind.EMPLOYEE_UPDATED and "supervisor" in data
+    ]
+    if moved:
+        # The requests waiting for the old supervisors follow the change (hours).
+        supervisors_changed.send(sender=Employee, employees=moved, by=by)

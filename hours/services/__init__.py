@@ -2,10 +2,13 @@
 in one transaction.
 
 The employee's Balance row for the year is the lock. Every change to an employee's year takes
-it first (SELECT ... FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions serialize
-writers), re-reads what it depends on, checks the rules, then writes. So two coordinators
-approving at the same moment, or a request sent twice, cannot push a year past the cap or out
-of match.
+it first (a row lock on PostgreSQL; SQLite's IMMEDIATE transactions serialize writers),
+re-reads what it depends on, checks the rules, then writes. So two coordinators approving at
+the same moment, or a request sent twice, cannot push a year past the cap or out of match.
+The busiest writes (logging hours, deciding a request) take the lock by writing their deltas
+to the Balance (one UPDATE, years.write_year), read the facts after it, and let a refused rule
+roll the write back; the others read the Balance under SELECT ... FOR UPDATE (years.lock_year)
+and write it after the checks.
 
 The parts: years (the lock, the balance deltas, who may act), personal_hours, leave_requests.
 """

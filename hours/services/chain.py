@@ -23,7 +23,7 @@ from notifications.services import message_queue
 from policy import dates, rules
 from policy.errors import NotAllowed, StateConflict
 
-from .years import lock_year, notify, record_change
+from .years import check_written, record_decision, write_request_year
 
 NO_SUPERVISOR = "No supervisor is on file for you, so the request went straight to the coordinator."
 
@@ -105,13 +105,6 @@ def decides_as_supervisor(*, request: LeaveRequest, by, on: dt.date | None = Non
     return not coordinates or request.status == LeaveRequest.Status.AWAITING_SUPERVISOR
 
 
-def coordinator_acting_for(*, employee: Employee, by, on: dt.date | None = None):
-    """The coordinator a delegate stands in for, or None when `by` decides in their own right."""
-    if roles_of(by).coordinates(employee.agency_id):
-        return None
-    return approvals.coordinator_delegation_for(by, agency_id=employee.agency_id, on=on)
-
-
 def check_two_people(*, request: LeaveRequest, by) -> None:
     """Where an agency wants two decisions, one person does not make both."""
     decided_by = request.supervisor_decided_by_id
@@ -126,8 +119,9 @@ def check_two_people(*, request: LeaveRequest, by) -> None:
 # --- The supervisor's decisions -----------------------------------------------------------------
 
 
-def _locked(request: LeaveRequest):
-    balance = lock_year(employee_id=request.employee_id, year=request.date.year)
+def _locked(request: LeaveRequest, *, written: bool = True) -> LeaveRequest:
+    """The request read again and locked, once write_year() has taken the year's lock (and
+    answered `written`), while it still waits for the supervisor."""
     fresh = (
         LeaveRequest.objects.select_for_update()
         .select_related("employee__user", "employee__agency")
@@ -138,7 +132,8 @@ def _locked(request: LeaveRequest):
             f"This request is {fresh.get_status_display().lower()}, so the supervisor's step "
             "is over."
         )
-    return balance, fresh
+    check_written(written)
+    return fresh
 
 
 def _decided(request: LeaveRequest, *, by, on_behalf) -> dict:
@@ -161,25 +156,22 @@ def leave_request_supervisor_approve(
         actor_user_id=by.pk, owner_user_id=request.employee.user_id, action="approve"
     )
     with transaction.atomic():
-        balance, request = _locked(request)
+        write_request_year(request)  # no deltas: the year's lock alone
+        request = _locked(request)
         data = _decided(request, by=by, on_behalf=on_behalf)
-        request.status = LeaveRequest.Status.PENDING
-        request.save()
-        record_change(
-            balance=balance,
+        record_decision(
+            request,
+            status=LeaveRequest.Status.PENDING,
             kind=LedgerEntry.Kind.LEAVE_SUPERVISOR_APPROVED,
-            subject=request,
-            employee=request.employee,
-            actor=by,
+            by=by,
             reason=note.strip(),
             data=data,
-        )
-        notify(
-            request.employee,
-            "Your supervisor approved your mentoring leave",
-            f"Your supervisor approved your request for {rules.plural_hours(request.hours)} of "
-            f"paid mentoring leave on {request.date:%B %-d, %Y}; it now goes to your pilot "
-            "coordinator.",
+            notice={
+                "subject": "Your supervisor approved your mentoring leave",
+                "body": f"Your supervisor approved your request for "
+                f"{rules.plural_hours(request.hours)} of paid mentoring leave on "
+                f"{request.date:%B %-d, %Y}; it now goes to your pilot coordinator.",
+            },
         )
     return request
 
@@ -193,27 +185,24 @@ def leave_request_supervisor_deny(
     rules.check_not_self(actor_user_id=by.pk, owner_user_id=request.employee.user_id, action="deny")
     rules.check_reason(reason=reason, action="deny a request")
     with transaction.atomic():
-        balance, request = _locked(request)
+        written = write_request_year(request, paid_pending=-request.hours)
+        request = _locked(request, written=written)
         data = _decided(request, by=by, on_behalf=on_behalf)
         data["code"] = rules.OPERATIONAL_NEEDS
-        request.status = LeaveRequest.Status.DENIED
         request.reason = reason.strip()
-        request.save()
-        record_change(
-            balance=balance,
+        record_decision(
+            request,
+            status=LeaveRequest.Status.DENIED,
             kind=LedgerEntry.Kind.LEAVE_DENIED,
-            subject=request,
-            employee=request.employee,
-            actor=by,
+            by=by,
             reason=request.reason,
             data=data,
+            notice={
+                "subject": "Your supervisor denied your mentoring leave",
+                "body": f"Your supervisor denied your request for "
+                f"{rules.plural_hours(request.hours)} of paid mentoring leave on "
+                f"{request.date:%B %-d, %Y} for operational needs.\n\nReason: {request.reason}",
+            },
             paid_pending=-request.hours,
-        )
-        notify(
-            request.employee,
-            "Your supervisor denied your mentoring leave",
-            f"Your supervisor denied your request for {rules.plural_hours(request.hours)} of "
-            f"paid mentoring leave on {request.date:%B %-d, %Y} for operational needs.\n\n"
-            f"Reason: {request.reason}",
         )
     return request

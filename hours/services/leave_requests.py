@@ -23,9 +23,12 @@ from .years import (
     check_may_cancel,
     check_may_decide,
     check_mentoring_allowed,
+    check_written,
     lock_year,
     notify,
     record_change,
+    record_decision,
+    write_request_year,
 )
 
 # --- Paid leave requests ------------------------------------------------------------------------
@@ -38,8 +41,8 @@ def _check_paid_leave(
     on: dt.date,
     hours: Decimal,
     activity: str,
-    balance: Balance,
     committed: Decimal,
+    personal_verified: Decimal,
     today: dt.date,
     facts: selectors.DayFacts,
     at_approval: bool = False,
@@ -67,7 +70,7 @@ def _check_paid_leave(
         year=on.year,
         hours=hours,
         committed=committed,
-        personal_verified=balance.personal_verified,
+        personal_verified=personal_verified,
         params=params,
         at_approval=at_approval,
     )
@@ -94,8 +97,8 @@ def leave_request_create(
             on=date,
             hours=hours,
             activity=activity,
-            balance=balance,
             committed=balance.paid_approved + balance.paid_pending,
+            personal_verified=balance.personal_verified,
             today=today,
             facts=selectors.day_facts(employee_id=employee.pk, on=date),
         )
@@ -128,12 +131,16 @@ def leave_request_create(
 
 def _locked_request(request: LeaveRequest) -> tuple[Balance, LeaveRequest]:
     balance = lock_year(employee_id=request.employee_id, year=request.date.year)
-    fresh = (
+    return balance, _request_again(request)
+
+
+def _request_again(request: LeaveRequest) -> LeaveRequest:
+    """The request read again and locked, once the year's lock is held."""
+    return (
         LeaveRequest.objects.select_for_update()
         .select_related("employee__user", "employee__agency", "organization")
         .get(pk=request.pk)
     )
-    return balance, fresh
 
 
 def _require_status(request: LeaveRequest, *allowed: str, action: str) -> None:
@@ -149,7 +156,9 @@ def leave_request_approve(
     """Approve a pending request, after checking every rule again under the year's lock.
 
     At approval the request is weighed against what is already approved: other pending
-    requests wait their turn, and whichever are approved first take the hours.
+    requests wait their turn, and whichever are approved first take the hours. The approval's
+    deltas are written first, as the lock; the request, the facts of its date and the year's
+    figures are then read in one query, and a refusal rolls the write back.
     """
     today = today or dates.today()
     employee = request.employee
@@ -157,12 +166,17 @@ def leave_request_approve(
         return chain.leave_request_supervisor_approve(
             request=request, by=by, note=note, today=today
         )
-    check_may_decide(employee=employee, by=by, action="approve")
-    on_behalf = chain.coordinator_acting_for(employee=employee, by=by, on=today)
+    on_behalf = check_may_decide(employee=employee, by=by, action="approve", on=today)
     with transaction.atomic():
-        balance = lock_year(employee_id=request.employee_id, year=request.date.year)
+        written = write_request_year(
+            request, paid_pending=-request.hours, paid_approved=request.hours
+        )
         request, facts = selectors.leave_request_with_facts(request)
+        if request.employee.agency_id != employee.agency_id:
+            # Transferred meanwhile: the decider must be one of the new agency's.
+            check_may_decide(employee=request.employee, by=by, action="approve")
         _require_status(request, LeaveRequest.Status.PENDING, action="approved")
+        check_written(written)
         chain.check_two_people(request=request, by=by)
         _check_paid_leave(
             employee=request.employee,
@@ -170,15 +184,16 @@ def leave_request_approve(
             on=request.date,
             hours=request.hours,
             activity=request.activity,
-            balance=balance,
-            committed=balance.paid_approved,
+            # The figures were read after the write above: this request is already approved
+            # in them, and the rules weigh it against what was approved before it.
+            committed=facts.year.paid_approved - request.hours,
+            personal_verified=facts.year.personal_verified,
             today=today,
             facts=facts,
             at_approval=True,
         )
         _record_decision(
             request,
-            balance,
             status=LeaveRequest.Status.APPROVED,
             by=by,
             on_behalf=on_behalf,
@@ -189,34 +204,31 @@ def leave_request_approve(
     return request
 
 
-def _record_decision(request, balance, *, status, by, on_behalf, reason: str, **deltas) -> None:
-    """A coordinator's decision on a locked pending request: the request, its ledger entry (with
-    whom a delegate decided for) and the employee's email, in the caller's transaction."""
-    request.status = status
+def _record_decision(request, *, status, by, on_behalf, reason: str, **deltas) -> None:
+    """A coordinator's decision on a pending request read under the year's lock, its deltas
+    written: the request (who decided, for whom, when, why), its ledger entry (with whom a
+    delegate decided for) and the employee's email, in the caller's transaction."""
     request.approver = by
     request.approver_for = on_behalf
     request.decided_at = timezone.now()
     request.reason = reason.strip()
-    request.save()
-    record_change(
-        balance=balance,
+    record_decision(
+        request,
+        status=status,
         kind=DECISION_KINDS[status],
-        subject=request,
-        employee=request.employee,
-        actor=by,
+        by=by,
         reason=request.reason,
         data={"for": on_behalf.username} if on_behalf else None,
-        **deltas,
-    )
-    notify(
-        request.employee,
-        template="hours/email/leave_decision",
-        context={
-            "decision": str(status),  # "approved" or "denied"
-            "hours": rules.plural_hours(request.hours),
-            "date": request.date,
-            "reason": request.reason,
+        notice={
+            "template": "hours/email/leave_decision",
+            "context": {
+                "decision": str(status),  # "approved" or "denied"
+                "hours": rules.plural_hours(request.hours),
+                "date": request.date,
+                "reason": request.reason,
+            },
         },
+        **deltas,
     )
 
 
@@ -231,16 +243,16 @@ def leave_request_deny(*, request: LeaveRequest, by, reason: str) -> LeaveReques
     employee = request.employee
     if chain.decides_as_supervisor(request=request, by=by):
         return chain.leave_request_supervisor_deny(request=request, by=by, reason=reason)
-    check_may_decide(employee=employee, by=by, action="deny")
+    on_behalf = check_may_decide(employee=employee, by=by, action="deny")
     rules.check_reason(reason=reason, action="deny a request")
-    on_behalf = chain.coordinator_acting_for(employee=employee, by=by)
     with transaction.atomic():
-        balance, request = _locked_request(request)
+        written = write_request_year(request, paid_pending=-request.hours)
+        request = _request_again(request)
         _require_status(request, LeaveRequest.Status.PENDING, action="denied")
+        check_written(written)
         chain.check_two_people(request=request, by=by)
         _record_decision(
             request,
-            balance,
             status=LeaveRequest.Status.DENIED,
             by=by,
             on_behalf=on_behalf,

@@ -24,6 +24,8 @@ from .years import (
     lock_year,
     notify,
     record_change,
+    record_entry,
+    write_year,
 )
 
 # --- Personal hours -----------------------------------------------------------------------------
@@ -36,16 +38,31 @@ def personal_hours_log(
     date: dt.date,
     hours: Decimal,
     source: str,
-    organization: MentoringOrganization,
+    organization: MentoringOrganization | int,
     activity: str = "mentoring",
     notes: str = "",
     today: dt.date | None = None,
 ) -> PersonalHours:
+    """Log the employee's personal mentoring hours, after every rule.
+
+    `organization` is the mentoring organization or its id (as the API receives it); either
+    way it is read with the day's facts. The hours are written to the year first, as its lock
+    (years.write_year); the facts are read after it, so they include every committed change,
+    and a refusal rolls the write back. An id of no organization answers 400 naming
+    `organization`, before any rule."""
     today = today or dates.today()
     check_can_log(employee=employee, by=by)
+    organization_id = getattr(organization, "pk", organization)
     with transaction.atomic():
-        balance = lock_year(employee_id=employee.pk, year=date.year)
-        facts = selectors.day_facts(employee_id=employee.pk, on=date)
+        write_year(employee_id=employee.pk, year=date.year, personal_logged=hours)
+        facts = selectors.day_facts(
+            employee_id=employee.pk, on=date, organization_id=organization_id
+        )
+        organization = facts.organization
+        if organization is None:
+            raise ValidationError(
+                {"organization": f"No mentoring organization has the id {organization_id}."}
+            )
         rules.check_personal_source(source=source)
         rules.check_increment(hours=hours, params=facts.params)
         rules.check_personal_date(on=date, today=today)
@@ -69,8 +86,8 @@ def personal_hours_log(
             activity=activity,
             notes=notes,
         )
-        record_change(
-            balance=balance,
+        record_entry(
+            year=date.year,
             kind=LedgerEntry.Kind.PERSONAL_LOGGED,
             subject=entry,
             employee=employee,

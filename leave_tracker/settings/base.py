@@ -271,6 +271,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"TransferStatusEnum": "agencies.models.Transfer.Status"},
 }
 
 # A strict Content-Security-Policy on every page (django-csp): scripts and styles only from the

@@ -92,7 +92,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
         approved(second_employee, 0.5, on(5, n + 1))
     services.batch_send(agency=dot, period=on(5, 1), by=coordinator)
     client = signed_in(coordinator)
-    # Two of them are the header's "Waiting for you" count, on every coordinator page, and one
+    # Two of them are the header's "Waiting in your queue" count, on every coordinator page, and one
     # asks whether anyone reports to the coordinator (who is also an employee).
     with django_assert_num_queries(12):
         assert client.get(f"{PAGE}?period={JUNE}").status_code == 200

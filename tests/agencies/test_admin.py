@@ -243,10 +243,14 @@ def test_the_admin_refuses_to_enroll_an_ineligible_employee(
 
 def test_admin_withdraws_roster_lines_with_an_action(admin_client, employee, admin_user):
     enrollment = employee.enrollments.get()
-    response = admin_client.post(
-        f"{ADMIN}/enrollment/",
-        {"action": "withdraw", "_selected_action": [enrollment.pk]},
-    )
+    chosen = {"action": "withdraw", "_selected_action": [enrollment.pk]}
+    asked = admin_client.post(f"{ADMIN}/enrollment/", chosen)
+    assert asked.status_code == 200  # first the day it takes effect is asked
+    assert "Takes effect on" in asked.content.decode()
+    enrollment.refresh_from_db()
+    assert enrollment.status == "active"
+
+    response = admin_client.post(f"{ADMIN}/enrollment/", {**chosen, "apply": "Withdraw"})
     assert response.status_code == 302
     enrollment.refresh_from_db()
     assert enrollment.status == "withdrawn"

@@ -66,10 +66,12 @@ def test_coordinator_withdraws_a_roster_line(client_for, coordinator, employee):
     assert response.status_code == 200, response.json()
     enrollment.refresh_from_db()
     assert enrollment.status == "withdrawn"
+    assert str(enrollment.withdrawn_on) == response.json()["withdrawn_on"] == "2026-07-01"
     entry = LedgerEntry.objects.get(
         kind=LedgerEntry.Kind.ENROLLMENT_UPDATED, subject_id=enrollment.pk
     )
-    assert entry.data == {"status": ["active", "withdrawn"]}
+    # Without a date, the withdrawal takes effect today.
+    assert entry.data == {"status": ["active", "withdrawn"], "withdrawn_on": ["None", "2026-07-01"]}
     assert entry.actor == coordinator
 
 

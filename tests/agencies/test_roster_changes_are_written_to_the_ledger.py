@@ -72,7 +72,10 @@ def test_enrolling_and_changing_a_roster_line_is_recorded(dot, dot_pilot, org, c
 
     services.enrollment_update(by=coordinator, enrollment=enrollment, status="withdrawn")
     [updated] = entries(LedgerEntry.Kind.ENROLLMENT_UPDATED)
-    assert updated.data == {"status": ["active", "withdrawn"]}
+    assert updated.data == {
+        "status": ["active", "withdrawn"],
+        "withdrawn_on": ["None", str(today)],
+    }
     assert updated.employee == person
 
 

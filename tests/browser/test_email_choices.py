@@ -23,7 +23,7 @@ def test_coordinator_lands_on_the_queue_and_turns_the_digest_off(
     page.wait_for_load_state()
     assert page.url.endswith("/coordinator/")
     waiting = page.get_by_test_id("waiting")
-    assert waiting.inner_text().split() == ["Waiting", "for", "you", "1"]
+    assert waiting.inner_text().split() == ["Waiting", "in", "your", "queue", "1"]
 
     page.get_by_role("link", name="Email").click()
     page.wait_for_load_state()

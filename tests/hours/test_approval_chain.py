@@ -264,6 +264,27 @@ def test_a_coordinators_delegate_approves_for_the_coordinator(
     assert entry.data == {"for": "dot.coordinator"}
 
 
+def test_a_coordinators_delegate_cannot_decide_the_coordinators_own_request(
+    client_for, coordinator, verified, request_leave, delegate, today, snapshot
+):
+    """self_approval holds through a delegation: standing in for a coordinator does not let
+    the delegate approve or deny that coordinator's own leave."""
+    own = coordinator.employee
+    verified(own, 8, 1)
+    leave = request_leave(own, 2)
+    approvals.delegation_create(
+        by=coordinator, agency=own.agency, delegate=delegate, starts_on=today, ends_on=today
+    )
+    before = snapshot()
+    for action, payload in (("approve", None), ("deny", {"reason": "Short-staffed"})):
+        response = post(client_for(delegate), f"{LEAVE}{leave.pk}/{action}/", payload)
+        assert response.status_code == 400, action
+        assert response.json()["code"] == "self_approval"
+    assert snapshot() == before
+    leave.refresh_from_db()
+    assert leave.status == LeaveRequest.Status.PENDING
+
+
 def queued() -> list[Email]:
     return list(Email.objects.order_by("id"))
 

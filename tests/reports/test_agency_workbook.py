@@ -207,5 +207,5 @@ def test_building_runs_a_fixed_number_of_queries(
     mentoring_year, more_of_everything, django_assert_num_queries, extra
 ):
     more_of_everything(extra)
-    with django_assert_num_queries(6):  # with the verified hours
+    with django_assert_num_queries(7):  # with the verified hours and who transferred
         build_agency_workbook(mentoring_year["dot"], mentoring_year["year"])

@@ -25,7 +25,7 @@ ENDS = dt.date(2027, 6, 30)
 
 
 # The optional columns, left out of the files the tests make unless a test names them.
-OPTIONAL = ("status", "supervisor_employee_number", "supervisor_email")
+OPTIONAL = ("status", "withdrawn_on", "supervisor_employee_number", "supervisor_email")
 
 
 def make_row(n: int, **overrides) -> dict:

@@ -92,8 +92,9 @@ def test_export_lists_the_agencys_roster_with_real_dates(
     assert line["pilot"] == "DOT Pilot"
     assert isinstance(line["commitment_starts_on"], dt.datetime)
     assert line["status"] == "active"
+    assert line["withdrawn_on"] is None
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:M{len(rows)}"
+    assert sheet.auto_filter.ref == f"A1:N{len(rows)}"
 
 
 def test_export_as_csv(roster_world, employee, client_for):

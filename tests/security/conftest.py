@@ -53,6 +53,7 @@ class Side:
     contact: object = None  # a verification contact, for the confirmation routes
     link: object = None  # a confirmation link listing `logged`
     delegation: object = None
+    transfer: object = None  # a proposed move of `employee` out of the agency
 
 
 @dataclass

@@ -30,6 +30,7 @@ from rest_framework.test import APIClient
 
 from accounting.models import Batch
 from accounts.models import hash_token
+from agencies.models import Transfer
 from agencies.serializers import (
     AgencySerializer,
     EmployeeSerializer,
@@ -39,7 +40,7 @@ from agencies.serializers import (
 )
 from confirmations.models import ConfirmationLink, VerificationContact
 
-from ..factories import PASSWORD, EmployeeFactory, LeaveRequestFactory
+from ..factories import PASSWORD, AgencyFactory, EmployeeFactory, LeaveRequestFactory
 from .conftest import ROLES, TEAM_ROLES
 
 SKIPPED_METHODS = {"HEAD", "OPTIONS"}
@@ -267,6 +268,14 @@ def new_delegation(world, side):
     }
 
 
+def new_transfer(world, side):
+    return {
+        "employee": world.side(side).employee.pk,
+        "to_agency": world.side("dph" if side == "dot" else "dot").agency.code,
+        "effective_on": (world.extra["today"] + dt.timedelta(days=1)).isoformat(),
+    }
+
+
 def bulk(world, side):
     return {"ids": [world.side(side).pending.pk]}
 
@@ -306,6 +315,8 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("auth-token", "POST"): R(200, 200, 200, 200, 200, 200, 200, body=credentials),
     ("auth-logout", "POST"): R(401, 204, 204, 204, 204, 204, 204),
     ("me", "GET"): SIGNED_IN_200,
+    # Everyone signed in changes their own name (me/ has no id: nobody else's).
+    ("me", "PATCH"): R(401, 200, 200, 200, 200, 200, 200, body=patch(last_name="Reyes")),
     ("rest_framework:login", "GET"): ALL_200,
     ("rest_framework:login", "POST"): ALL_200,
     ("rest_framework:login", "PUT"): ALL_200,
@@ -400,6 +411,21 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     ("delegation-end", "POST"): R(
         401, 404, 404, (200, 404), (404, 200), 403, 200, obj="delegation", body=patch()
+    ),
+    # Transfers: the sending agency's coordinator starts one, the receiving one accepts it,
+    # either cancels it; the employee reads their own. DOT's goes to DPH, DPH's to DHCS.
+    ("transfer-list", "GET"): SIGNED_IN_200,
+    ("transfer-list", "POST"): R(
+        401, 403, 403, (201, 400), (400, 201), 403, 201, body=new_transfer
+    ),
+    ("transfer-detail", "GET"): R(
+        401, (200, 404), (404, 200), (200, 404), 200, 200, 200, obj="transfer"
+    ),
+    ("transfer-accept", "POST"): R(
+        401, (403, 404), (404, 403), (403, 404), (200, 403), 403, 200, obj="transfer", body=patch()
+    ),
+    ("transfer-cancel", "POST"): R(
+        401, (403, 404), (404, 403), (200, 404), 200, 403, 200, obj="transfer", body=patch()
     ),
     ("balance-list", "GET"): SIGNED_IN_200,
     ("balance-me", "GET"): R(401, 200, 200, 200, 403, 403, 403),
@@ -503,6 +529,20 @@ MATRIX: dict[tuple[str, str], Row] = {
         302, 404, 404, 404, 404, 404, 404, obj="pending", body=reason, session=True
     ),
     ("web:personal-hours-log", "GET"): R(*[405] * 7, session=True),
+    # The name and email form of "My mentoring year": its own page's people, for themselves.
+    ("web:profile-update", "GET"): R(*[405] * 7, session=True),
+    ("web:profile-update", "POST"): R(
+        302,
+        302,
+        302,
+        302,
+        403,
+        403,
+        403,
+        body=patch(**{"profile-first_name": "Ana", "profile-last_name": "Reyes"}),
+        format="multipart",
+        session=True,
+    ),
     ("web:leave-request-create", "GET"): R(*[405] * 7, session=True),
     ("web:leave-request-cancel", "GET"): R(*[405] * 7, obj="pending", session=True),
     ("web:request-approve", "GET"): R(*[405] * 7, obj="pending", session=True),
@@ -743,6 +783,16 @@ def matrix_world(world, today):
         )
         LeaveRequestFactory(
             employee=side.employee, date=today, status="approved", hours=Decimal("1")
+        )
+    # A proposed transfer of each side's employee: DOT's to DPH, DPH's to an agency of neither.
+    dhcs = AgencyFactory(code="DHCS")
+    for side, to in ((world.dot, world.dph.agency), (world.dph, dhcs)):
+        side.transfer = Transfer.objects.create(
+            employee=side.employee,
+            from_agency=side.agency,
+            to_agency=to,
+            effective_on=today,
+            started_by=world.users["admin"],
         )
     for side_name in ("dot", "dph"):
         side = world.side(side_name)

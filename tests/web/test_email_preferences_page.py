@@ -14,7 +14,7 @@ PAGE = "/me/email/"
 
 
 def waiting_badge(html: str) -> str | None:
-    badge = r'data-testid="waiting">Waiting for you <span class="count">(\d+)</span>'
+    badge = r'data-testid="waiting">Waiting in your queue <span class="count">(\d+)</span>'
     match = re.search(badge, html)
     return match.group(1) if match else None
 

@@ -15,6 +15,7 @@ from .adoption import adoption
 from .common import adoption_workbook_url, agency_workbook_url, home
 from .email import email_preferences
 from .employee import leave_request_cancel, leave_request_create, my_year, personal_hours_log
+from .profile import profile_update
 from .queue import (
     bulk_approve,
     hours_bulk_verify,
@@ -44,6 +45,7 @@ __all__ = [
     "leave_request_create",
     "my_year",
     "personal_hours_log",
+    "profile_update",
     "queue",
     "request_approve",
     "request_deny",

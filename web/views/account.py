@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +27,7 @@ from accounts.limits import over_limit
 from accounts.models import AuthToken
 from accounts.services import token_create, token_revoke
 from identity import oidc
-from identity.services import email_change_confirm, email_change_token
+from identity.services import email_change_confirm, email_change_request
 
 from ..forms import PageForm, SetPasswordByEmailForm
 from .common import render_page
@@ -100,20 +99,10 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new = form.cleaned_data["email"]
         try:
-            token = email_change_token(user=request.user, new_email=new)
+            email_change_request(user=request.user, new_email=new)
         except ValidationError as error:
             form.add_service_error(error)
         else:
-            link = request.build_absolute_uri(reverse("web:email-confirm", args=[token]))
-            send_mail(
-                "Confirm the new email of your mentoring-leave account",
-                f"To make {new} the email of your mentoring-leave account "
-                f"({request.user.username}), open this link while signed in:\n\n{link}\n\n"
-                "If you did not ask for this, ignore this message.",
-                None,
-                [new],
-                fail_silently=True,
-            )
             messages.success(request, f"We sent a link to {new}. Open it to confirm the change.")
             return redirect("web:account")
     form.focus_first_error()

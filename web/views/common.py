@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import ValidationError as ParamError
 
-from agencies import approvals
 from agencies.roles import Roles, roles_of
 from policy import rules
 from policy.errors import StateConflict
@@ -46,14 +45,22 @@ def _waiting(roles: Roles) -> int | None:
     return selectors.waiting_count(roles)
 
 
+TEAM_REQUESTS = "Team requests"
+
+
 def _nav(roles: Roles, user=None) -> list[tuple[str, str]]:
+    """The header's pages. The supervisor's page and the coordinator's are named apart ("Team
+    requests", "Queue"), since one person may be both."""
     items = []
-    if user is not None and roles.employee_id and approvals.supervises_anyone(user):
-        items.append(("Waiting for you", reverse("web:waiting")))
+    links = selectors.approver_links(user) if user is not None and roles.employee_id else None
+    if links is not None and links.team:
+        items.append((TEAM_REQUESTS, reverse("web:waiting")))
     if roles.employee_id:
         items.append(("My mentoring year", reverse("web:my-year")))
-    if roles.is_coordinator or roles.is_admin:
+    coordinates = roles.is_coordinator or roles.is_admin
+    if coordinates or (links is not None and links.stands_in_for_coordinator):
         items.append(("Queue", reverse("web:queue")))
+    if coordinates:
         items.append(("Roster", reverse("web:roster")))
         items.append(("Leave accounting", reverse("web:leave-accounting")))
     if roles.reads_everything:
@@ -89,6 +96,6 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:queue")
     nav = _nav(roles, request.user)
     # A supervisor lands on their team's requests, unless they also coordinate or read all.
-    if len(nav) == 1 or (len(nav) == 2 and nav[0][0] == "Waiting for you"):
+    if len(nav) == 1 or (len(nav) == 2 and nav[0][0] == TEAM_REQUESTS):
         return redirect(nav[0][1])
     return render_page(request, "web/home.html", {"nav": nav, "waiting": waiting})

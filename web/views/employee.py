@@ -25,6 +25,7 @@ from web import selectors as web
 from web.forms import (
     LeaveRequestForm,
     PersonalHoursForm,
+    ProfileForm,
 )
 
 from .common import SERVICE_ERRORS, render_page, status_of, year_of
@@ -46,13 +47,14 @@ def _not_enrolled_today(employee: Employee, *, today, params) -> str | None:
     return None
 
 
-def _my_year_page(
+def my_year_page(
     request,
     employee: Employee,
     *,
     year: int,
     hours_form: PersonalHoursForm | None = None,
     leave_form: LeaveRequestForm | None = None,
+    profile_form: ProfileForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     today = dates.today()
@@ -74,7 +76,11 @@ def _my_year_page(
     organizations = web.organizations()
     for form in (hours_form, leave_form):
         form.use_organizations(organizations)
-    for form in (hours_form, leave_form):
+    if profile_form is None:
+        user = employee.user
+        names = {"first_name": user.first_name, "last_name": user.last_name}
+        profile_form = ProfileForm(initial={**names, "email": user.email})
+    for form in (hours_form, leave_form, profile_form):
         form.focus_first_error()
     leave = list(web.leave_requests_of(employee_id=employee.pk, year=year))
     personal_hours = list(web.personal_hours_of(employee_id=employee.pk, year=year))
@@ -95,6 +101,7 @@ def _my_year_page(
         ),
         "hours_form": hours_form,
         "leave_form": leave_form,
+        "profile_form": profile_form,
         "personal_hours": personal_hours,
         "days_in_use": pages.days_in_use(personal_hours, leave, today=today, params=this_year),
         "paid_committed": figures.committed,
@@ -115,7 +122,7 @@ def my_year(request: HttpRequest) -> HttpResponse:
     year = year_of(request, default=dates.today().year)
     if isinstance(year, HttpResponse):
         return year
-    return _my_year_page(request, employee, year=year)
+    return my_year_page(request, employee, year=year)
 
 
 def _sent_twice(form, model, employee: Employee, also: tuple[str, ...]) -> bool:
@@ -171,7 +178,7 @@ def personal_hours_log(request: HttpRequest) -> HttpResponse:
                 f"{entry.organization.name}.",
             )
             return redirect("web:my-year")
-    return _my_year_page(request, employee, year=today.year, hours_form=form, status=status)
+    return my_year_page(request, employee, year=today.year, hours_form=form, status=status)
 
 
 @require_POST
@@ -203,7 +210,7 @@ def leave_request_create(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect("web:my-year")
-    return _my_year_page(request, employee, year=today.year, leave_form=form, status=status)
+    return my_year_page(request, employee, year=today.year, leave_form=form, status=status)
 
 
 @require_POST
@@ -219,6 +226,6 @@ def leave_request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         # Shown on the page rendered now, with the API's status (409 for a state conflict).
         messages.error(request, getattr(error, "detail", str(error)))
         employee = own_employee(request.user)
-        return _my_year_page(request, employee, year=leave.date.year, status=status_of(error))
+        return my_year_page(request, employee, year=leave.date.year, status=status_of(error))
     messages.success(request, f"Cancelled your request for {leave.date:%B %-d, %Y}.")
     return redirect("web:my-year")

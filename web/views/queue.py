@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -17,14 +21,14 @@ from confirmations.services import confirmation_requests_send
 from hours import services
 from hours.models import LeaveRequest, PersonalHours
 from policy import dates, rules
-from policy.errors import NotAllowed
 from web import selectors as web
 from web.forms import (
     ReasonForm,
     VerifyForm,
 )
 
-from .common import QUEUE_PAGE_SIZE, SERVICE_ERRORS, agency_workbook_url, render_page, status_of
+from .common import QUEUE_PAGE_SIZE, agency_workbook_url, render_page
+from .deciding import decide, deny_form, labelled, who, whose
 
 # --- The coordinator: the queues ----------------------------------------------------------------
 
@@ -32,6 +36,56 @@ from .common import QUEUE_PAGE_SIZE, SERVICE_ERRORS, agency_workbook_url, render
 def require_coordinator(roles: Roles) -> None:
     if not (roles.is_coordinator or roles.is_admin):
         raise PermissionDenied("Only a pilot coordinator can see the queues.")
+
+
+@dataclass(frozen=True)
+class QueueScope:
+    """What the queue works with. `roles`: the user's own, widened by the agencies of the
+    coordinators they stand in for today (`delegations`, running). Those coordinators' own
+    entries stay out of the delegate's queue, as they stay out of the coordinator's (another
+    coordinator decides them), and so do the delegate's own."""
+
+    roles: Roles
+    delegations: tuple = ()
+
+    @property
+    def stands_in(self) -> bool:
+        return bool(self.delegations)
+
+    def entries(self, queryset: QuerySet) -> QuerySet:
+        """Hours or requests within reach (404 for the others), less the delegators' own."""
+        return self._less_delegators(web.scoped_entries(queryset, self.roles))
+
+    def _less_delegators(self, queryset: QuerySet) -> QuerySet:
+        if not self.delegations:
+            return queryset
+        return queryset.exclude(employee__user_id__in={d.delegator_id for d in self.delegations})
+
+    def pending_requests(self) -> QuerySet:
+        return self._less_delegators(web.pending_requests(self.roles))
+
+    def hours_awaiting_verification(self) -> QuerySet:
+        return self._less_delegators(web.hours_awaiting_verification(self.roles))
+
+    def with_supervisors(self) -> QuerySet:
+        return self._less_delegators(web.with_supervisors(self.roles))
+
+
+def queue_scope(user) -> QueueScope:
+    roles = roles_of(user)
+    if roles.is_admin or not web.approver_links(user).stands_in_for_coordinator:
+        return QueueScope(roles)
+    delegations = tuple(
+        d
+        for d in web.coordinators_stood_in_for(user)
+        if d.agency_id not in roles.coordinator_agency_ids
+    )
+    if not delegations:
+        return QueueScope(roles)
+    widened = roles.coordinator_agency_ids | {d.agency_id for d in delegations}
+    return QueueScope(
+        dataclasses.replace(roles, coordinator_agency_ids=frozenset(widened)), delegations
+    )
 
 
 def _queue_page(
@@ -46,13 +100,15 @@ def _queue_page(
     status: int = 200,
 ) -> HttpResponse:
     """The queues; `bound` holds a submitted item form (by prefix) to show with its errors."""
-    roles = roles_of(request.user)
+    own = roles_of(request.user)
+    scope = queue_scope(request.user)
+    roles = scope.roles
     require_coordinator(roles)
     bound = bound or {}
-    requests_page = Paginator(web.pending_requests(roles), QUEUE_PAGE_SIZE).get_page(
+    requests_page = Paginator(scope.pending_requests(), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("requests")
     )
-    hours_page = Paginator(web.hours_awaiting_verification(roles), QUEUE_PAGE_SIZE).get_page(
+    hours_page = Paginator(scope.hours_awaiting_verification(), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("hours")
     )
     figures = web.figures_for_requests(list(requests_page))
@@ -63,10 +119,7 @@ def _queue_page(
         {
             "item": r,
             "figures": figures[r.pk],
-            "deny": _labelled(
-                bound.get(f"deny-{r.pk}") or ReasonForm(prefix=f"deny-{r.pk}"),
-                reason=f"Reason for denying {_whose(r)} request for {r.date:%b %-d}",
-            ),
+            "deny": deny_form(ReasonForm, r, bound),
         }
         for r in requests_page
     ]
@@ -85,30 +138,30 @@ def _queue_page(
         {
             "item": h,
             "disputes": disputes.get(h.pk, []),
-            "verify": _labelled(
+            "verify": labelled(
                 bound.get(f"verify-{h.pk}")
                 or VerifyForm(
                     prefix=f"verify-{h.pk}",
                     initial={"verified_by_name": remembered.get(h.organization_id, "")},
                 ),
-                verified_by_name=f"Verified by (at the organization), for {_whose(h)} hours "
+                verified_by_name=f"Verified by (at the organization), for {whose(h)} hours "
                 f"of {h.date:%b %-d}",
-                verified_on=f"Verified on, for {_whose(h)} hours of {h.date:%b %-d}",
+                verified_on=f"Verified on, for {whose(h)} hours of {h.date:%b %-d}",
             ),
-            "reject": _labelled(
+            "reject": labelled(
                 bound.get(f"reject-{h.pk}") or ReasonForm(prefix=f"reject-{h.pk}"),
-                reason=f"Reason for rejecting {_whose(h)} hours of {h.date:%b %-d}",
+                reason=f"Reason for rejecting {whose(h)} hours of {h.date:%b %-d}",
             ),
         }
         for h in hours_list
     ]
-    agencies = list(web.agencies_coordinated(roles))
+    agencies = list(web.agencies_coordinated(own))
     bulk_verify_form = bound.get("bulk-verify") or VerifyForm(prefix="bulk-verify")
     bulk_verify_form.fields["verified_by_name"].widget.attrs["list"] = "remembered-names"
     now = timezone.now()
     with_supervisors = [
         {"item": r, "days": (now - r.created_at).days}
-        for r in web.with_supervisors(roles)[:QUEUE_PAGE_SIZE]
+        for r in scope.with_supervisors()[:QUEUE_PAGE_SIZE]
     ]
     context = {
         "requests_page": requests_page,
@@ -127,23 +180,16 @@ def _queue_page(
         "remembered_names": sorted(set(remembered.values())),
         "with_supervisors": with_supervisors,
         "workbooks": [(a, agency_workbook_url(a.code, today.year)) for a in agencies],
+        # A coordinator's delegate decides; the emails to the organizations and the workbooks
+        # stay with the coordinators.
+        "stands_in": [
+            f"{d.delegator.get_full_name() or d.delegator.username} ({d.agency.code} coordinator)"
+            for d in scope.delegations
+        ],
+        "coordinates": own.is_coordinator or own.is_admin,
         "year": today.year,
     }
     return render_page(request, "web/queue.html", context, status=status)
-
-
-def _labelled(form, **labels):
-    """Each card's fields named after its person and date ("Reason for denying Carlos
-    Martinez's request for Dec 3"), so that a list of fields reads as distinct ones."""
-    for name, label in labels.items():
-        form.fields[name].label = label
-        form[name].label = label  # a bound form may already hold the field with its label
-    return form
-
-
-def _whose(entry) -> str:
-    name = _who(entry)
-    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 @require_GET
@@ -155,30 +201,11 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _reachable(model, request, pk: int):
     """The object within the user's reach, as the API finds it (404 otherwise)."""
     queryset = model.objects.select_related("employee__user", "employee__agency", "organization")
-    return get_object_or_404(web.scoped_entries(queryset, roles_of(request.user)), pk=pk)
+    return get_object_or_404(queue_scope(request.user).entries(queryset), pk=pk)
 
 
-def _decide(request, *, action, prefix: str, form=None, anchor: str, done: str) -> HttpResponse:
-    """Run one decision; on a broken rule, show the queue again with the error in place."""
-    try:
-        action(**(form.cleaned_data if form is not None else {}))
-    except NotAllowed as refusal:
-        raise PermissionDenied(str(refusal)) from None
-    except SERVICE_ERRORS as error:
-        message = getattr(error, "detail", None) or "; ".join(getattr(error, "messages", []))
-        bound = {}
-        if form is not None:
-            form.add_service_error(error)
-            bound[prefix] = form
-        return _queue_page(
-            request, bound=bound, error=message, error_anchor=anchor, status=status_of(error)
-        )
-    messages.success(request, done)
-    return redirect("web:queue")
-
-
-def _who(entry) -> str:
-    return entry.employee.user.get_full_name() or entry.employee.employee_number
+def _decide(request, *, anchor: str, **kwargs) -> HttpResponse:
+    return decide(request, page=_queue_page, redirect_to="web:queue", error_anchor=anchor, **kwargs)
 
 
 @require_POST
@@ -190,7 +217,7 @@ def request_approve(request: HttpRequest, pk: int) -> HttpResponse:
         action=lambda: services.leave_request_approve(request=leave, by=request.user),
         prefix="",
         anchor=f"request-{pk}",
-        done=f"Approved {rules.plural_hours(leave.hours)} for {_who(leave)} on "
+        done=f"Approved {rules.plural_hours(leave.hours)} for {who(leave)} on "
         f"{leave.date:%B %-d, %Y}.",
     )
 
@@ -211,7 +238,7 @@ def request_deny(request: HttpRequest, pk: int) -> HttpResponse:
         prefix=prefix,
         form=form,
         anchor=f"request-{pk}",
-        done=f"Denied the request of {_who(leave)} for {leave.date:%B %-d, %Y}.",
+        done=f"Denied the request of {who(leave)} for {leave.date:%B %-d, %Y}.",
     )
 
 
@@ -231,7 +258,7 @@ def hours_verify(request: HttpRequest, pk: int) -> HttpResponse:
         prefix=prefix,
         form=form,
         anchor=f"hours-{pk}",
-        done=f"Verified {rules.plural_hours(entry.hours)} of {_who(entry)} on "
+        done=f"Verified {rules.plural_hours(entry.hours)} of {who(entry)} on "
         f"{entry.date:%B %-d, %Y}.",
     )
 
@@ -252,7 +279,7 @@ def hours_reject(request: HttpRequest, pk: int) -> HttpResponse:
         prefix=prefix,
         form=form,
         anchor=f"hours-{pk}",
-        done=f"Rejected {rules.plural_hours(entry.hours)} of {_who(entry)} on "
+        done=f"Rejected {rules.plural_hours(entry.hours)} of {who(entry)} on "
         f"{entry.date:%B %-d, %Y}.",
     )
 
@@ -261,7 +288,8 @@ def hours_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def bulk_approve(request: HttpRequest) -> HttpResponse:
     """Approve the ticked requests, each on its own, and say which passed and why not."""
-    require_coordinator(roles_of(request.user))
+    scope = queue_scope(request.user)
+    require_coordinator(scope.roles)
     refusal = f"Tick between 1 and {services.BULK_APPROVE_LIMIT} requests to approve."
     try:
         ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
@@ -275,11 +303,10 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
             1 <= i <= services.MAX_ID for i in ids
         ):
             return _queue_page(request, error=refusal, status=400)
-        queryset = web.scoped_entries(
+        queryset = scope.entries(
             LeaveRequest.objects.select_related(
                 "employee__user", "employee__agency", "organization"
-            ),
-            roles_of(request.user),
+            )
         )
         found = {leave.pk: leave for leave in queryset.filter(pk__in=ids)}
         confirm = {"ids": ids, "count": len(ids), "rows": [found.get(i) for i in ids]}
@@ -291,6 +318,16 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
             "approved. Tick the requests and approve them again.",
             status=400,
         )
+    if scope.stands_in:
+        # Never the delegators' own requests: sent anyway, they count as not found.
+        hidden = set(
+            LeaveRequest.objects.filter(pk__in=ids)
+            .exclude(pk__in=scope.entries(LeaveRequest.objects.filter(pk__in=ids)))
+            .values_list("pk", flat=True)
+        )
+        ids = [i for i in ids if i not in hidden]
+        if not ids:
+            return _queue_page(request, error=refusal, status=400)
     try:
         outcome = services.leave_requests_approve_ids(ids=ids, by=request.user)
     except ValidationError:
@@ -307,7 +344,8 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
 def hours_bulk_verify(request: HttpRequest) -> HttpResponse:
     """Verify the ticked personal hours with one verifier name, date and reason, each on its
     own, and say which passed and why not."""
-    roles = roles_of(request.user)
+    scope = queue_scope(request.user)
+    roles = scope.roles
     require_coordinator(roles)
     try:
         ids = list(dict.fromkeys(int(value) for value in request.POST.getlist("ids")))
@@ -321,9 +359,8 @@ def hours_bulk_verify(request: HttpRequest) -> HttpResponse:
     if not form.cleaned_data["reason"].strip():
         form.add_error("reason", "Say how the organization confirmed these hours.")
         return _queue_page(request, bound={"bulk-verify": form}, status=400)
-    queryset = web.scoped_entries(
+    queryset = scope.entries(
         PersonalHours.objects.select_related("employee__user", "employee__agency", "organization"),
-        roles,
     )
     found = {entry.pk: entry for entry in queryset.filter(pk__in=ids)}
     results = {

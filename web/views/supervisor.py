@@ -1,23 +1,22 @@
-"""The supervisor's page, "Waiting for you": the team's requests to approve or deny for
-operational needs (also for a supervisor one stands in for today)."""
+"""The supervisor's page, "Team requests waiting for you": the team's requests to approve or deny
+for operational needs (also for a supervisor one stands in for today)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
 from agencies import approvals
 from hours import services
 from policy import rules
-from policy.errors import NotAllowed
 from web import selectors as web
 from web.forms import ReasonForm
 
-from .common import SERVICE_ERRORS, render_page, status_of
+from .common import render_page
+from .deciding import decide, deny_form, who
 
 
 def _page(request, *, bound: dict | None = None, error: str | None = None, status: int = 200):
@@ -27,10 +26,7 @@ def _page(request, *, bound: dict | None = None, error: str | None = None, statu
     for form in bound.values():
         form.focus_first_error()
     rows = [
-        {
-            "item": r,
-            "deny": bound.get(f"deny-{r.pk}") or ReasonForm(prefix=f"deny-{r.pk}"),
-        }
+        {"item": r, "deny": deny_form(ReasonForm, r, bound)}
         for r in web.awaiting_supervisor_of(request.user)
     ]
     context = {"rows": rows, "error": error}
@@ -47,24 +43,8 @@ def _reachable(request, pk: int):
     return get_object_or_404(web.awaiting_supervisor_of(request.user).select_related(None), pk=pk)
 
 
-def _who(leave) -> str:
-    return leave.employee.user.get_full_name() or leave.employee.employee_number
-
-
-def _decide(request, *, action, prefix: str, form=None, done: str) -> HttpResponse:
-    try:
-        action(**(form.cleaned_data if form is not None else {}))
-    except NotAllowed as refusal:
-        raise PermissionDenied(str(refusal)) from None
-    except SERVICE_ERRORS as error:
-        message = getattr(error, "detail", None) or "; ".join(getattr(error, "messages", []))
-        bound = {}
-        if form is not None:
-            form.add_service_error(error)
-            bound[prefix] = form
-        return _page(request, bound=bound, error=message, status=status_of(error))
-    messages.success(request, done)
-    return redirect("web:waiting")
+def _decide(request, **kwargs) -> HttpResponse:
+    return decide(request, page=_page, redirect_to="web:waiting", **kwargs)
 
 
 @require_POST
@@ -74,8 +54,7 @@ def supervisor_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(
         request,
         action=lambda: services.leave_request_supervisor_approve(request=leave, by=request.user),
-        prefix="",
-        done=f"Approved {rules.plural_hours(leave.hours)} for {_who(leave)} on "
+        done=f"Approved {rules.plural_hours(leave.hours)} for {who(leave)} on "
         f"{leave.date:%B %-d, %Y}; it goes to the coordinator.",
     )
 
@@ -95,5 +74,5 @@ def supervisor_deny(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         prefix=prefix,
         form=form,
-        done=f"Denied the request of {_who(leave)} for {leave.date:%B %-d, %Y}.",
+        done=f"Denied the request of {who(leave)} for {leave.date:%B %-d, %Y}.",
     )

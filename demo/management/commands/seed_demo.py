@@ -6,6 +6,7 @@ its ledger and balances agree.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import random
 from decimal import Decimal
@@ -24,6 +25,7 @@ from agencies.models import Agency, Employee, MentoringOrganization, Role
 from confirmations.services import contact_save
 from hours import services
 from hours.selectors import balance_for
+from hours.services import transfers
 from policy import dates
 from policy.errors import NotAllowed, StateConflict
 from policy.rules import PolicyViolation
@@ -244,7 +246,68 @@ class Command(BaseCommand):
         dot = Agency.objects.get(code="DOT")
         if accounting_selectors.unsent_lines(agency=dot, period=last_month):
             accounting.batch_send(agency=dot, period=last_month, by=coordinators["DOT"])
+        self._one_transfer(people["DOT"], agencies["DPH"], coordinators["DPH"], admin, on_day)
         self._two_step_chain(agencies["DOT"], people["DOT"], employee, admin, on_day)
+        mentors = [p for p in people["DPH"] if not p.user.username.startswith("dph.")]
+        self._withdrawal(mentors, coordinators["DPH"], on_day)
+
+    def _withdrawal(self, mentors, coordinator, on_day) -> None:
+        """A DPH mentor (the one with the most paid hours left) leaves the pilot: the withdrawal
+        takes effect tomorrow, so the year so far still counts, and the request they had made
+        for a later date is cancelled by it, with the reason."""
+        left = {
+            p.pk: balance_for(employee_id=p.pk, year=on_day.year).paid_available for p in mentors
+        }
+        person = max(mentors, key=lambda p: (left[p.pk], -p.pk))
+        line = person.enrollments.get()
+        takes_effect = min(on_day + dt.timedelta(days=1), line.commitment_ends_on)
+        later = takes_effect + dt.timedelta(days=7)
+        if later.year == on_day.year and left[person.pk] > 0:
+            with contextlib.suppress(PolicyViolation):  # a request the rules refuse: none
+                services.leave_request_create(
+                    employee=person,
+                    by=person.user,
+                    date=later,
+                    hours=min(left[person.pk], Decimal("2")),
+                    organization=line.organization,
+                    today=on_day,
+                )
+        roster.enrollment_update(
+            by=coordinator,
+            enrollment=line,
+            status="withdrawn",
+            withdrawn_on=takes_effect,
+        )
+
+    def _one_transfer(self, members, dph, dph_coordinator, admin, on_day) -> None:
+        """One DOT mentor moves to DPH on the first of this month: the year so far stays in
+        DOT's workbook and leave accounting (DOT has sent last month), what follows is DPH's,
+        and the cap and the match stay one year. A session of today is DPH's to verify."""
+        mover = [p for p in members if not p.user.username.startswith("dot.")][-1]
+        outcome = transfers.transfer_start(
+            by=admin, employee=mover, to_agency=dph, effective_on=on_day.replace(day=1)
+        )
+        if outcome.enrollment is None:
+            return
+        try:
+            entry = services.personal_hours_log(
+                employee=outcome.transfer.employee,
+                by=mover.user,
+                date=on_day,
+                hours=Decimal("1.5"),
+                source="non_working_time",
+                organization=outcome.enrollment.organization,
+                today=on_day,
+            )
+        except PolicyViolation:
+            return
+        services.personal_hours_verify(
+            reason="A signed paper form from the organization",
+            entry=entry,
+            by=dph_coordinator,
+            verified_by_name=outcome.enrollment.organization.contact_name,
+            verified_on=on_day,
+        )
 
     def _two_step_chain(self, dot, members, employee, admin, on_day) -> None:
         """From now on DOT's requests go to the supervisor first; the year so far was decided by
