@@ -23,7 +23,7 @@ from .models import DEFAULT_LEAVE_TYPE, AccountingSetting, Batch, BatchLine
 ZERO = Decimal("0.00")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     """A line of an export: sent (in a batch) or still to be sent."""
 
@@ -121,7 +121,7 @@ def unsent_lines(*, agency: Agency, period: dt.date) -> list[Line]:
             approver_name=_name(request.approver),
             approved_on=_local_date(request.decided_at),
         )
-        for request in approved
+        for request in approved.iterator(chunk_size=2000)
     ]
     to_undo = (
         BatchLine.objects.filter(batch__agency=agency, undoes__isnull=True, undone_by__isnull=True)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
+import os
+import shutil
 import zipfile
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
+from openpyxl.writer.excel import ExcelWriter
 
 from accounting import periods
 from accounting.selectors import Export, Line
@@ -29,6 +31,7 @@ from .workbooks import (
     TEXT,
     Column,
     Heading,
+    TableWorkbook,
     _definitions_sheet,
     _generated,
     _generated_short,
@@ -37,7 +40,6 @@ from .workbooks import (
 from .workbooks import Line as Row
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-MODIFIED_RE = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 
 LINE_COLUMNS = [
     Column("Line", COUNT, "The line's number within the batch (blank while not yet sent)."),
@@ -124,34 +126,53 @@ def _fixed_moment(export: Export) -> dt.datetime:
     return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _zip_stamped(content: bytes, moment: dt.datetime) -> bytes:
-    """The same archive with every entry, and the document's "modified" date, set to `moment`:
-    zipfile dates entries by the clock, and openpyxl stamps "modified" when it saves."""
-    modified = f"{moment:%Y-%m-%dT%H:%M:%S}Z".encode()
-    stamp = (
-        max(moment.year, 1980),
-        moment.month,
-        moment.day,
-        moment.hour,
-        moment.minute,
-        moment.second - moment.second % 2,
-    )
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                data = MODIFIED_RE.sub(rb"\g<1>" + modified + rb"\g<2>", data)
-            target.writestr(entry, data)
-    return out.getvalue()
+class _StampedZip(zipfile.ZipFile):
+    """An archive whose every entry is dated `moment`: zipfile dates entries by the clock (or
+    by the file written), which would make each download of a sent batch differ. openpyxl's
+    writer hands it each part as it is made, so nothing is unpacked and packed a second time."""
+
+    def __init__(self, file: IO[bytes], moment: dt.datetime) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+        self.stamp = (
+            max(moment.year, 1980),
+            moment.month,
+            moment.day,
+            moment.hour,
+            moment.minute,
+            moment.second - moment.second % 2,
+        )
+
+    def _entry(self, name: str, mode: int) -> zipfile.ZipInfo:
+        entry = zipfile.ZipInfo(name, date_time=self.stamp)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = mode << 16
+        return entry
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None) -> None:
+        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
+        super().writestr(self._entry(name, 0o600), data)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None) -> None:
+        # A write-only sheet, copied from its temporary file in pieces.
+        mode = os.stat(filename).st_mode & 0xFFFF
+        entry = self._entry(arcname or os.path.basename(filename), mode)
+        with open(filename, "rb") as source, self.open(entry, "w") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+
+
+def _save_stamped(wb: Workbook, moment: dt.datetime) -> bytes:
+    """The workbook's bytes, its entries and its "modified" date set to `moment` (openpyxl's
+    own save stamps the clock's time)."""
+    wb.properties.modified = moment
+    buffer = io.BytesIO()
+    with _StampedZip(buffer, moment) as archive:
+        ExcelWriter(wb, archive).save()
+    return buffer.getvalue()
 
 
 def build_xlsx(export: Export, *, now: dt.datetime | None = None) -> bytes:
     """Lines, Totals (per employee) and Definitions sheets."""
-    wb = Workbook(write_only=True)
+    wb = TableWorkbook()
     moment = _fixed_moment(export)
     wb.properties.created = moment
     wb.properties.creator = "Mentoring Leave Tracker"
@@ -181,9 +202,7 @@ def build_xlsx(export: Export, *, now: dt.datetime | None = None) -> bytes:
         heading=Heading(f"{what}: what each column means", note, footer),
         sheets=[("Lines", LINE_COLUMNS), ("Totals", TOTAL_COLUMNS)],
     )
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return _zip_stamped(buffer.getvalue(), moment)
+    return _save_stamped(wb, moment)
 
 
 def _csv_text(value: str) -> str:

@@ -1,8 +1,10 @@
 """The xlsx layout of the agency and adoption workbooks (the figures come from selectors.py).
 
 Workbooks are written in openpyxl's write-only mode, one sheet at a time, so memory stays
-bounded by the largest sheet. Every sheet has a title row with the year and the generation time
-(Pacific), a note row, then a header row that is frozen and filtered. Hours are numbers with two
+bounded by the largest sheet; a table's rows go out as typed cells through one reused cell, with
+every style worked out before the rows (TableWorkbook, write_table). Every sheet has a title
+row with the year and the generation time (Pacific), a note row, then a header row that is frozen
+and filtered. Hours are numbers with two
 decimals, dates are date cells, rates are percentage cells. Text that a person typed is always
 a text cell (data type "s"), so "=HYPERLINK(...)" or "+1" arrive as that literal text.
 
@@ -31,6 +33,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from agencies.models import Agency
@@ -382,26 +385,121 @@ def make_cell(ws, value: Any, kind: str, *, font=None, fill=None, alignment=None
     return cell
 
 
-def _plain_row(ws, values, kinds, aligned, height: int) -> list[Any]:
-    """A row as cheaply as openpyxl writes it: plain text as plain values (openpyxl stores a
-    string as text unless it starts with "="), a styled cell only where the row needs one: a
-    number or date with its format and padding, a person's text that starts with "=", and long
-    text that wraps."""
-    row: list[Any] = []
-    for value, kind, align in zip(values, kinds, aligned, strict=True):
-        if value is None:
-            row.append(None)
-        elif isinstance(value, str):
-            value = clean_text(value)
-            if value.startswith("=") or (height > 1 and align is not None):
-                row.append(make_cell(ws, value, TEXT, alignment=align))
+class _TypedRow(list):
+    """A table row as (value, data type, style index) triples, or None for an empty cell:
+    ready to write, so openpyxl neither guesses each value's type nor makes a cell per value."""
+
+
+class _RowCell(Cell):
+    """The one cell through which a sheet writes its typed rows. Write-only mode writes each
+    cell as soon as it is handed over, so one object serves every cell in turn; its style's
+    index in the workbook is worked out once per style, not looked up per cell."""
+
+    __slots__ = ("style_index",)
+
+    @property
+    def style_id(self) -> int:
+        return self.style_index
+
+    @property
+    def has_style(self) -> bool:
+        return self.style_index != 0
+
+
+class TableSheet(WriteOnlyWorksheet):
+    """A write-only sheet that also takes typed rows (write_table's data rows); any other row
+    is written as openpyxl writes it."""
+
+    def _values_to_row(self, values, row_idx):
+        if values.__class__ is not _TypedRow:
+            return super()._values_to_row(values, row_idx)
+        return self._typed_cells(values, row_idx)
+
+    def _typed_cells(self, values: _TypedRow, row_idx: int) -> Iterator[Cell]:
+        cell = _RowCell(self, row=row_idx)
+        for column, typed in enumerate(values, 1):
+            if typed is not None:
+                cell.column = column
+                cell._value, cell.data_type, cell.style_index = typed
+                yield cell
+
+
+class TableWorkbook(Workbook):
+    """A write-only workbook whose sheets are TableSheets."""
+
+    def __init__(self) -> None:
+        super().__init__(write_only=True)
+
+    def create_sheet(self, title=None, index=None):
+        sheet = TableSheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
+
+
+def _style_index(ws, kind: str, font=None, fill=None, alignment=None) -> int:
+    """The index of a style in the workbook's cell styles (0: no style), once per workbook."""
+    cache = ws.parent.__dict__.setdefault("_report_style_indexes", {})
+    key = (kind, id(font), id(fill), id(alignment))
+    if key not in cache:
+        cache[key] = ws.parent._cell_styles.add(_style(ws, kind, font, fill, alignment))
+    return cache[key]
+
+
+def _data_type(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return "d"
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return "n"
+    # Anything else (a boolean, say) as openpyxl would type it.
+    return Cell(None, value=value).data_type
+
+
+class _Cells:
+    """How a table's values become typed cells, with every style worked out before the rows:
+    a number or date with its format and padding, plain text unstyled (text is always a text
+    cell, never a formula), a person's text that starts with "=" padded like other text cells,
+    and long text that wraps; on an alert line every cell, empty ones too, is shaded."""
+
+    def __init__(self, ws, columns: Sequence[Column]) -> None:
+        self.ws = ws
+        self.wraps = [LONG_TEXT_ALIGN if column.wrap else None for column in columns]
+        self.wrapped = [(i, column.characters) for i, column in enumerate(columns) if column.wrap]
+        self.kinds = [column.kind for column in columns]
+        self.styles: dict[tuple, int] = {}
+
+    def style(self, kind: str, alert: bool, align) -> int:
+        key = (kind, alert, id(align))
+        if key not in self.styles:
+            if align is None:
+                align = TEXT_ALIGN if kind == TEXT else NUMBER_ALIGN
+            font, fill = (ALERT_FONT, ALERT_FILL) if alert else (None, None)
+            self.styles[key] = _style_index(self.ws, kind, font, fill, align)
+        return self.styles[key]
+
+    def row(self, line: Line) -> tuple[_TypedRow, int]:
+        """The line's typed cells and how many lines of wrapped text it takes."""
+        values = line.values
+        height = _wrapped_lines(values, self.wrapped)
+        alert = line.alert
+        row = _TypedRow()
+        for value, kind, wrap in zip(values, line.kinds or self.kinds, self.wraps, strict=True):
+            if isinstance(value, str) or (kind == TEXT and value is not None):
+                text = clean_text(value)
+                if alert or (wrap is not None and height > 1):
+                    row.append((text, "s", self.style(TEXT, alert, wrap)))
+                elif text.startswith("=") or not isinstance(value, str):
+                    row.append((text, "s", self.style(TEXT, False, wrap)))
+                else:
+                    row.append((text, "s", 0))
+            elif value is None:
+                row.append((None, "n", self.style(kind, True, wrap)) if alert else None)
             else:
-                row.append(value)
-        elif kind == TEXT:
-            row.append(make_cell(ws, value, TEXT, alignment=align))
-        else:
-            row.append(make_cell(ws, value, kind))
-    return row
+                if kind == PERCENT:
+                    value = float(value)
+                # A number is padded like every number, unless shaded in a wrapping column.
+                style = self.style(kind, alert, wrap if alert else None)
+                row.append((value, _data_type(value), style))
+        return row, height
 
 
 @dataclass
@@ -477,25 +575,15 @@ def write_table(
             for c in columns
         ]
     )
-    column_kinds = [column.kind for column in columns]
-    aligned = [LONG_TEXT_ALIGN if column.wrap else None for column in columns]
-    wrapped = [(index, column.characters) for index, column in enumerate(columns) if column.wrap]
+    if not isinstance(ws, TableSheet):
+        raise TypeError("write_table writes to a sheet of a TableWorkbook.")
+    cells = _Cells(ws, columns)
     last = HEADER_ROW
     for line in lines:
-        height = _wrapped_lines(line.values, wrapped)
+        row, height = cells.row(line)
         if height > 1:
             ws.row_dimensions[last + 1].height = LINE_HEIGHT * height
-        if line.alert:
-            ws.append(
-                [
-                    make_cell(ws, value, kind, font=ALERT_FONT, fill=ALERT_FILL, alignment=align)
-                    for value, kind, align in zip(
-                        line.values, line.kinds or column_kinds, aligned, strict=True
-                    )
-                ]
-            )
-        else:
-            ws.append(_plain_row(ws, line.values, line.kinds or column_kinds, aligned, height))
+        ws.append(row)
         last += 1
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{last}"
     if totals:
@@ -670,7 +758,7 @@ def build_agency_workbook(
     def heading(what: str, note: str = "") -> Heading:
         return Heading(f"Mentoring leave {year}: {what}, {where}", f"{generated}{note}", footer)
 
-    wb = Workbook(write_only=True)
+    wb = TableWorkbook()
     summary = wb.create_sheet("Summary")
     employees = wb.create_sheet("Employees")
     months = wb.create_sheet("Monthly")
@@ -856,7 +944,7 @@ def build_adoption_workbook(
     total = len(agencies) + 3
     generated, footer = _generated(now), _generated_short(now)
 
-    wb = Workbook(write_only=True)
+    wb = TableWorkbook()
     summary = wb.create_sheet("Summary")
     trend = wb.create_sheet("Trend")
     definitions = wb.create_sheet("Definitions")

@@ -122,6 +122,11 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Every QuerySet.iterator() here (workbooks, exports) reads all its rows: PostgreSQL's
+        # default plans such a server-side cursor for a tenth of them, which took five times the
+        # database's time for the agency workbook (docs/BENCHMARKS.md).
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c cursor_tuple_fraction=1"
 else:
     DATABASES = {
         "default": {
