@@ -214,6 +214,15 @@ def _years_to_lock(effective_on: dt.date) -> range:
 
 def _complete(*, transfer: Transfer, by) -> TransferOutcome:
     """Inside the transaction, with the employee locked and the transfer checked."""
+    if transfer.effective_on > dates.today():
+        # The employee's agency (and with it their queue) changes when the transfer is done:
+        # not before the day it takes effect. A proposal may name a later day.
+        raise ValidationError(
+            {
+                "effective_on": f"This transfer takes effect on "
+                f"{transfer.effective_on:%B %-d, %Y}; it can be done from that day on."
+            }
+        )
     employee = transfer.employee
     for year in _years_to_lock(transfer.effective_on):
         lock_year(employee_id=employee.pk, year=year)

@@ -14,6 +14,7 @@ from agencies.models import Transfer
 from hours.models import LeaveRequest
 from hours.services import transfers
 from ledger.models import LedgerEntry
+from tests.conftest import pin_today
 
 from .conftest import on
 
@@ -59,8 +60,9 @@ def test_the_api_names_the_field_of_a_backdated_transfer(
 
 
 def test_each_agency_sends_the_hours_dated_while_the_employee_was_theirs(
-    employee, dot, dph, dph_pilot, coordinator, other_coordinator, admin_user, approved
+    employee, dot, dph, dph_pilot, coordinator, other_coordinator, admin_user, approved, monkeypatch
 ):
+    pin_today(monkeypatch, on(7, 31))  # the move of July 15 is done, and July is still open
     before = approved(employee, 3, on(7, 3))
     after = approved(employee, 5, on(7, 20))
     transfers.transfer_start(

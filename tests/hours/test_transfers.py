@@ -17,6 +17,7 @@ from hours.services import transfers
 from ledger.models import LedgerEntry
 from policy.errors import NotAllowed, StateConflict
 from policy.rules import PolicyViolation
+from tests.conftest import pin_today
 from tests.factories import AgencyFactory, EmployeeFactory, UserFactory
 
 from .conftest import API, balance_of, hours
@@ -138,6 +139,37 @@ def test_a_transfer_to_an_agency_without_a_pilot_is_done_and_says_not_enrolled(e
     assert outcome.enrolled is False
     assert "not enrolled" in outcome.notice
     assert not employee.enrollments.filter(status=Enrollment.Status.ACTIVE).exists()
+
+
+def test_a_transfer_is_done_on_or_after_the_day_it_takes_effect(
+    employee, dph, dph_pilot, coordinator, other_coordinator, admin_user, today, monkeypatch
+):
+    """The employee's agency, and with it their queue, changes when the transfer is done: an
+    administrator's transfer dated tomorrow is refused, nothing written; a coordinator's
+    proposal may name tomorrow, and is accepted from that day on."""
+    tomorrow = today + dt.timedelta(days=1)
+    ledger_before = LedgerEntry.objects.count()
+    with pytest.raises(ValidationError) as error:
+        transfers.transfer_start(
+            by=admin_user, employee=employee, to_agency=dph, effective_on=tomorrow
+        )
+    assert list(error.value.message_dict) == ["effective_on"]
+    assert not Transfer.objects.exists()
+    assert LedgerEntry.objects.count() == ledger_before
+
+    proposed = transfers.transfer_start(
+        by=coordinator, employee=employee, to_agency=dph, effective_on=tomorrow
+    ).transfer
+    with pytest.raises(ValidationError) as error:
+        transfers.transfer_accept(by=other_coordinator, transfer=proposed)
+    assert list(error.value.message_dict) == ["effective_on"]
+    employee.refresh_from_db()
+    assert employee.agency.code == "DOT"
+
+    pin_today(monkeypatch, tomorrow)
+    done = transfers.transfer_accept(by=other_coordinator, transfer=proposed)
+    employee.refresh_from_db()
+    assert (done.transfer.status, employee.agency) == (Transfer.Status.DONE, dph)
 
 
 def test_a_proposed_transfer_is_cancelled_by_either_agency_and_a_done_one_is_not(

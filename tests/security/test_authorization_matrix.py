@@ -270,9 +270,11 @@ def new_delegation(world, side):
 
 def new_transfer(world, side):
     return {
-        "employee": world.side(side).employee.pk,
+        # Not the employee of the world's own proposed transfer (which takes effect today): a
+        # transfer is done on or after the day it takes effect, and one a day per employee.
+        "employee": world.extra[f"unenrolled_{side}"].pk,
         "to_agency": world.side("dph" if side == "dot" else "dot").agency.code,
-        "effective_on": (world.extra["today"] + dt.timedelta(days=1)).isoformat(),
+        "effective_on": world.extra["today"].isoformat(),
     }
 
 
