@@ -293,27 +293,36 @@ def supervises_anyone(user, *, on: dt.date | None = None) -> bool:
     ).exists()
 
 
-def scope_by_reach(queryset, user, *, team: bool = False):
+def scope_by_reach(queryset, user, *, team: bool = False, many: bool = False):
     """An employee's rows (paths employee__agency_id, employee_id) that `user` reads: as
     roles.scope_by_agency, plus the agencies of a coordinator they stand in for today and, with
     `team`, the rows of the people they supervise (or of a supervisor they stand in for).
 
-    The delegations held today are subqueries of the same statement rather than a read of
-    their own (reach_of): narrowing costs no query, so a coordinator who acts on a request of
-    their own agency never reads delegations at all."""
+    For one row (an action on a request), the delegations held today are subqueries of the
+    same statement rather than a read of their own, so a coordinator who acts on a request of
+    their own agency never reads delegations at all. For `many` rows (a list, which PostgreSQL
+    counts for its pages), they are read first (reach_of, one small read), and the list filters
+    on plain lists of ids: counting through the subqueries' OR took twice as long at statewide
+    size (9 ms against 4 ms for a large agency's pending requests)."""
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
     roles = roles_of(user)
     if roles.reads_everything:
         return queryset
-    held = held_by(user, on=dates.today())
-    condition = Q(employee__agency_id__in=roles.coordinator_agency_ids) | Q(
-        employee__agency_id__in=held.filter(for_a_coordinator()).values("agency_id")
-    )
+    if many:
+        reach = reach_of(user)
+        condition = Q(employee__agency_id__in=roles.coordinator_agency_ids | reach.agencies)
+        supervisors = Q(employee__supervisor_id__in=reach.supervisors)
+    else:
+        held = held_by(user, on=dates.today())
+        condition = Q(employee__agency_id__in=roles.coordinator_agency_ids) | Q(
+            employee__agency_id__in=held.filter(for_a_coordinator()).values("agency_id")
+        )
+        supervisors = Q(employee__supervisor_id=user.pk) | Q(
+            employee__supervisor_id__in=held.values("delegator_id")
+        )
     if roles.employee_id:
         condition |= Q(employee_id=roles.employee_id)
     if team:
-        condition |= Q(employee__supervisor_id=user.pk) | Q(
-            employee__supervisor_id__in=held.values("delegator_id")
-        )
+        condition |= supervisors
     return queryset.filter(condition)

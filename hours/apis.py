@@ -46,8 +46,8 @@ RULE_ERRORS = {
 YEAR = OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: this year).")
 
 
-def _scoped(queryset, request, *, team: bool = False):
-    return approvals.scope_by_reach(queryset, request.user, team=team)
+def _scoped(queryset, request, action: str | None, *, team: bool = False):
+    return approvals.scope_by_reach(queryset, request.user, team=team, many=action == "list")
 
 
 def _with_employee(manager, action: str | None):
@@ -72,7 +72,9 @@ class PersonalHoursViewSet(EntryViewSet):
     filterset_class = PersonalHoursFilter
 
     def get_queryset(self):
-        return _scoped(_with_employee(PersonalHours.objects, self.action), self.request)
+        return _scoped(
+            _with_employee(PersonalHours.objects, self.action), self.request, self.action
+        )
 
     @extend_schema(responses={201: PersonalHoursSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
@@ -118,7 +120,9 @@ class LeaveRequestViewSet(EntryViewSet):
     filterset_class = LeaveRequestFilter
 
     def get_queryset(self):
-        return _scoped(_with_employee(LeaveRequest.objects, self.action), self.request, team=True)
+        return _scoped(
+            _with_employee(LeaveRequest.objects, self.action), self.request, self.action, team=True
+        )
 
     @extend_schema(responses={201: LeaveRequestSerializer, **RULE_ERRORS})
     def create(self, request, *args, **kwargs):
