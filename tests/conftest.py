@@ -6,6 +6,7 @@ DOT is "our" agency; DPH is the other agency, used for outsiders.
 hours in the past and request leave ahead whatever the real date is. The program reads the
 date only through policy.dates.today(). A module can override the `today` fixture to run its
 tests on another date (tests/test_edge_dates.py runs key tests on January 1 and December 31).
+Fake names are drawn from the same seed in every test.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import factory.random
 import pytest
 from rest_framework.test import APIClient
 
@@ -42,6 +44,13 @@ def pin_today(monkeypatch, day: dt.date) -> dt.date:
 def today(monkeypatch) -> dt.date:
     """The pinned California today: July 1, 2026."""
     return pin_today(monkeypatch, TODAY)
+
+
+@pytest.fixture(autouse=True)
+def same_fake_names():
+    """Each test draws the same fake names, whatever ran before it, so that a run on a CI machine
+    is the run seen here (a random surname once matched a test's "nothing named Re..." check)."""
+    factory.random.reseed_random("mentoring-leave-2119")
 
 
 @pytest.fixture
