@@ -96,12 +96,12 @@ ENROLLMENT_FIELDS = (
 )
 
 
-def _facts_annotations(
-    *, employee_id: int, on: dt.date, exclude_leave_id: int | None, to_employee: str
-) -> dict:
+def _facts_annotations(*, employee_id, on, year, exclude_leave_id, to_employee: str) -> dict:
     """Annotations that bring the facts of `on` to each row of a query: the day's sums and the
     year's parameters (subqueries), and one roster line per row (a join: NULLs without one).
-    `to_employee` leads from the query's model to the employee ("" from Employee itself)."""
+    `to_employee` leads from the query's model to the employee ("" from Employee itself). The
+    employee, the date, its year and the request left out are values, or expressions of the
+    row (OuterRef) where the query names a request by its id alone."""
     leave = LeaveRequest.objects.filter(
         employee_id=employee_id,
         date=on,
@@ -111,14 +111,14 @@ def _facts_annotations(
             LeaveRequest.Status.AWAITING_SUPERVISOR,
         ],
     )
-    if exclude_leave_id:
+    if exclude_leave_id is not None:
         leave = leave.exclude(pk=exclude_leave_id)
     personal = PersonalHours.objects.filter(
         employee_id=employee_id,
         date=on,
         status__in=[PersonalHours.Status.LOGGED, PersonalHours.Status.VERIFIED],
     )
-    policy_year = PolicyYear.objects.filter(year=on.year)
+    policy_year = PolicyYear.objects.filter(year=year)
     return {
         "fact_paid_that_day": _hours_that_day(leave),
         "fact_personal_that_day": _hours_that_day(personal),
@@ -130,14 +130,11 @@ def _facts_annotations(
     }
 
 
-def _year_annotations(*, year: int, to_employee: str) -> dict:
-    """The employee's Balance for `year`, joined (NULLs without one)."""
-    return {
-        "fact_year": FilteredRelation(
-            f"{to_employee}balances", condition=Q(**{f"{to_employee}balances__year": year})
-        ),
-        **{f"fact_year_{name}": F(f"fact_year__{name}") for name in YEAR_FIELDS},
-    }
+def _year_annotations(*, employee_id, year) -> dict:
+    """The employee's Balance for `year`, field by field (subqueries by its key; NULLs without
+    one)."""
+    balance = Balance.objects.filter(employee_id=employee_id, year=year)
+    return {f"fact_year_{name}": Subquery(balance.values(name)[:1]) for name in YEAR_FIELDS}
 
 
 def _organization_annotations(organization_id: int) -> dict:
@@ -205,7 +202,11 @@ def day_facts(*, employee_id: int, on: dt.date, organization_id: int | None = No
         Employee.objects.filter(pk=employee_id)
         .annotate(
             **_facts_annotations(
-                employee_id=employee_id, on=on, exclude_leave_id=None, to_employee=""
+                employee_id=employee_id,
+                on=on,
+                year=on.year,
+                exclude_leave_id=None,
+                to_employee="",
             ),
             **(_organization_annotations(organization_id) if named else {}),
         )
@@ -214,23 +215,26 @@ def day_facts(*, employee_id: int, on: dt.date, organization_id: int | None = No
     return _facts_of(rows, organization=named)
 
 
-def leave_request_with_facts(request: LeaveRequest) -> tuple[LeaveRequest, DayFacts]:
-    """The request read again and locked, with its employee and organization, together with
-    the facts of its date other than itself and the employee's figures for its year: what an
-    approval weighs, in one query. Read under the year's lock, after it is taken (the figures
-    then include the caller's own write_year())."""
+def leave_request_with_facts(pk: int) -> tuple[LeaveRequest, DayFacts]:
+    """The request `pk` read again and locked, with its employee and organization, together
+    with the facts of its date other than itself and the employee's figures for its year: what
+    an approval weighs, in one query that needs nothing read before it (the employee and the
+    date are the row's own). Read under the year's lock, after it is taken (the figures then
+    include the caller's own write_year())."""
+    year = ExtractYear(OuterRef("date"))
     rows = list(
         LeaveRequest.objects.select_for_update(of=("self",))
         .select_related("employee__user", "employee__agency", "organization")
-        .filter(pk=request.pk)
+        .filter(pk=pk)
         .annotate(
             **_facts_annotations(
-                employee_id=request.employee_id,
-                on=request.date,
-                exclude_leave_id=request.pk,
+                employee_id=OuterRef("employee_id"),
+                on=OuterRef("date"),
+                year=year,
+                exclude_leave_id=OuterRef("pk"),
                 to_employee="employee__",
             ),
-            **_year_annotations(year=request.date.year, to_employee="employee__"),
+            **_year_annotations(employee_id=OuterRef("employee_id"), year=year),
         )
         .order_by()
     )

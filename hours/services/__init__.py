@@ -31,6 +31,7 @@ from .chain import (
 from .leave_requests import (
     BulkResult,
     leave_request_approve,
+    leave_request_approve_by_id,
     leave_request_cancel,
     leave_request_create,
     leave_request_deny,
@@ -58,6 +59,7 @@ __all__ = [
     "check_may_cancel",
     "check_may_decide",
     "leave_request_approve",
+    "leave_request_approve_by_id",
     "leave_request_cancel",
     "leave_request_create",
     "leave_request_deny",

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Employee, MentoringOrganization
+from agencies.roles import roles_of
 from hours import selectors
 from hours.models import Balance, LeaveRequest
 from ledger.models import LedgerEntry
@@ -28,6 +29,7 @@ from .years import (
     notify,
     record_change,
     record_decision,
+    write_named_request_year,
     write_request_year,
 )
 
@@ -171,36 +173,82 @@ def leave_request_approve(
         written = write_request_year(
             request, paid_pending=-request.hours, paid_approved=request.hours
         )
-        request, facts = selectors.leave_request_with_facts(request)
-        if request.employee.agency_id != employee.agency_id:
-            # Transferred meanwhile: the decider must be one of the new agency's.
-            check_may_decide(employee=request.employee, by=by, action="approve")
-        _require_status(request, LeaveRequest.Status.PENDING, action="approved")
-        check_written(written)
-        chain.check_two_people(request=request, by=by)
-        _check_paid_leave(
-            employee=request.employee,
-            organization=request.organization,
-            on=request.date,
-            hours=request.hours,
-            activity=request.activity,
-            # The figures were read after the write above: this request is already approved
-            # in them, and the rules weigh it against what was approved before it.
-            committed=facts.year.paid_approved - request.hours,
-            personal_verified=facts.year.personal_verified,
-            today=today,
-            facts=facts,
-            at_approval=True,
-        )
-        _record_decision(
-            request,
-            status=LeaveRequest.Status.APPROVED,
+        return _approve_under_lock(
+            request.pk,
             by=by,
-            on_behalf=on_behalf,
-            reason=note,
-            paid_pending=-request.hours,
-            paid_approved=request.hours,
+            note=note,
+            today=today,
+            written=written,
+            decided_for=(employee.agency_id, on_behalf),
         )
+
+
+def leave_request_approve_by_id(
+    *, pk: int, by, note: str = "", today: dt.date | None = None
+) -> LeaveRequest | None:
+    """leave_request_approve() for a coordinator (or an administrator) deciding a pending
+    request of their own agency named by its id, without reading it first: the year's lock is
+    the UPDATE that moves its hours from pending to approved, finding the employee, the year
+    and the hours by the id (immutable, as write_request_year() says). Every rule and the
+    coordinator's standing are then checked under the lock as in leave_request_approve().
+
+    None, with nothing written, where that UPDATE finds no row: no such request, not pending,
+    outside the agencies `by` coordinates, a delegate or a supervisor deciding, or the year's
+    figures not holding the hours. The caller then approves the ordinary way, which gives the
+    answer (404, 403, 409 or the approval)."""
+    roles = roles_of(by)
+    if not (roles.is_admin or roles.coordinator_agency_ids):
+        return None
+    named = LeaveRequest.objects.filter(pk=pk, status=LeaveRequest.Status.PENDING)
+    if not roles.is_admin:
+        named = named.filter(employee__agency_id__in=roles.coordinator_agency_ids)
+    today = today or dates.today()
+    with transaction.atomic():
+        if not write_named_request_year(named, take="paid_pending", give="paid_approved"):
+            return None
+        return _approve_under_lock(pk, by=by, note=note, today=today, written=True)
+
+
+def _approve_under_lock(
+    pk: int, *, by, note: str, today: dt.date, written: bool, decided_for=None
+) -> LeaveRequest:
+    """The approval once its deltas are written (as the year's lock): the request, the facts of
+    its date and the year's figures read in one query, every rule checked, the decision
+    recorded. `decided_for` is the employee's agency and the coordinator stood in for, as
+    checked before the lock; without it, or when the employee has moved since, who may decide
+    is checked here, on the employee as read under the lock."""
+    request, facts = selectors.leave_request_with_facts(pk)
+    if decided_for is None or request.employee.agency_id != decided_for[0]:
+        # Transferred meanwhile (or not checked yet): the decider must be one of this agency's.
+        on_behalf = check_may_decide(employee=request.employee, by=by, action="approve", on=today)
+    else:
+        on_behalf = decided_for[1]
+    _require_status(request, LeaveRequest.Status.PENDING, action="approved")
+    check_written(written)
+    chain.check_two_people(request=request, by=by)
+    _check_paid_leave(
+        employee=request.employee,
+        organization=request.organization,
+        on=request.date,
+        hours=request.hours,
+        activity=request.activity,
+        # The figures were read after the write above: this request is already approved in
+        # them, and the rules weigh it against what was approved before it.
+        committed=facts.year.paid_approved - request.hours,
+        personal_verified=facts.year.personal_verified,
+        today=today,
+        facts=facts,
+        at_approval=True,
+    )
+    _record_decision(
+        request,
+        status=LeaveRequest.Status.APPROVED,
+        by=by,
+        on_behalf=on_behalf,
+        reason=note,
+        paid_pending=-request.hours,
+        paid_approved=request.hours,
+    )
     return request
 
 

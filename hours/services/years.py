@@ -3,7 +3,9 @@
 Two ways to take the year's lock, both first in the service's transaction:
 - write_year(): the deltas written in the statement that takes the lock (one UPDATE), for the
   busiest writes, whose deltas are known before anything is read (logging hours, approving and
-  denying a request); the figures the rules need are read after it, with its deltas in them;
+  denying a request); the figures the rules need are read after it, with its deltas in them.
+  write_named_request_year() does the same for a request named only by its id (the API's
+  approval by a coordinator), its employee, year and hours found inside the UPDATE;
 - lock_year() then record_change(): the row read under the lock (SELECT ... FOR UPDATE), then
   written, for the others (a cancellation's deltas depend on the status it reads).
 """
@@ -13,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
+from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
 from agencies.approvals import coordinator_delegation_for
@@ -76,6 +79,22 @@ def write_request_year(request: LeaveRequest, **deltas: Decimal) -> bool:
     copy read before the lock names the right year and hours; its status is read again under
     the lock, after this."""
     return write_year(employee_id=request.employee_id, year=request.date.year, **deltas)
+
+
+def write_named_request_year(named, *, take: str, give: str) -> bool:
+    """write_year() for the one request that the queryset `named` finds by its id, without
+    reading it first: its employee, year and hours are subqueries of the UPDATE, which moves
+    the hours from the figure `take` to `give`. False, with nothing written, when `named`
+    finds no request, the year has no row, or `take` would go below zero."""
+    one = named.order_by()
+    hours = Subquery(one.values("hours")[:1])
+    return bool(
+        Balance.objects.filter(
+            employee_id=Subquery(one.values("employee_id")[:1]),
+            year=Subquery(one.values(year_of=ExtractYear("date"))[:1]),
+            **{f"{take}__gte": hours},
+        ).update(**{take: F(take) - hours, give: F(give) + hours})
+    )
 
 
 def check_written(written: bool) -> None:

@@ -95,14 +95,15 @@ def test_list_query_count_does_not_grow_with_rows(
 
 
 # The writes, counted as `manage.py bench` counts them: a token, as API clients send one, and a
-# real transaction. Approving (9): the token with the user's roles; the request within reach
-# (the delegations the user holds today are subqueries of that statement); BEGIN; the year's
-# lock, which is the balance's UPDATE (the approval's deltas); the request again, locked, with
-# the facts of its date and the year's figures (read after the lock); the request written; the
-# ledger entry and the employee's email (the outbox row) inserted; COMMIT. Logging (7): the
-# token with the user's roles; BEGIN; the lock, the balance's UPDATE; the facts of the date with
-# the organization named by its id; the hours and the ledger entry inserted; COMMIT.
-WRITES = {"approve": 9, "log": 7}
+# real transaction. Approving (8): the token with the user's roles; BEGIN; the year's lock,
+# which is the balance's UPDATE (the approval's deltas), finding the employee, the year and the
+# hours by the request's id among the pending requests of the coordinator's agencies; the
+# request, locked, with the facts of its date and the year's figures (read after the lock); the
+# request written; the ledger entry and the employee's email (the outbox row) inserted; COMMIT.
+# Logging (7): the token with the user's roles; BEGIN; the lock, the balance's UPDATE; the
+# facts of the date with the organization named by its id; the hours and the ledger entry
+# inserted; COMMIT.
+WRITES = {"approve": 8, "log": 7}
 
 
 def _counted_post(path: str, body: dict, *, user) -> tuple[int, list[str]]:
