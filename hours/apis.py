@@ -11,7 +11,7 @@ from agencies.models import Employee
 from agencies.roles import own_employee, roles_of, scope_by_agency
 from ledger.models import LedgerEntry
 from policy import dates
-from policy.params import year_param
+from policy.params import MAX_ID, year_param
 from policy.selectors import policy_params
 
 from . import selectors, services
@@ -51,8 +51,10 @@ def _scoped(queryset, request, action: str | None, *, team: bool = False):
 
 
 def _is_an_id(value) -> bool:
-    """Whether a path's id can be a row's (a positive integer of the database's range)."""
-    return isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) < 2**31
+    """Whether a path's id can be a row's (a positive integer within the keys' range)."""
+    return (
+        isinstance(value, str) and value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID
+    )
 
 
 def _with_employee(manager, action: str | None):

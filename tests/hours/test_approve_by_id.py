@@ -127,3 +127,15 @@ def test_every_roster_line_of_the_employee_is_weighed(coordinator, employee, pen
     approved = services.leave_request_approve_by_id(pk=pending.pk, by=coordinator)
 
     assert approved.status == LeaveRequest.Status.APPROVED
+
+
+@pytest.mark.parametrize("path_id", ["9223372036854775807", "9223372036854775808", "0", "٣"])
+def test_an_id_out_of_range_or_not_a_number_is_a_404(
+    client_for, coordinator, pending, snapshot, path_id
+):
+    before = snapshot()
+
+    response = client_for(coordinator).post(f"{API}/leave-requests/{path_id}/approve/", {})
+
+    assert response.status_code == 404
+    assert snapshot() == before
