@@ -16,10 +16,13 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     DateTimeField,
     Exists,
+    ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -52,7 +55,8 @@ class EmployeeRow:
     name: str
     eligible: bool
     on_roster: bool
-    enrolled: bool
+    enrolled: bool  # on some day of the year
+    active: bool  # an active roster line now
     figures: BalanceFigures
 
     @property
@@ -61,7 +65,7 @@ class EmployeeRow:
 
     @property
     def roster_status(self) -> str:
-        if self.enrolled:
+        if self.active:
             return "Active"
         return "Withdrawn" if self.on_roster else "Not on roster"
 
@@ -158,8 +162,19 @@ def _roster_flags(year: int) -> dict[str, Exists]:
     )
     return {
         "on_roster": Exists(lines),
-        "enrolled": Exists(lines.filter(status=Enrollment.Status.ACTIVE)),
+        "enrolled": Exists(lines.filter(_enrolled_in_year(first))),
+        "active": Exists(lines.filter(status=Enrollment.Status.ACTIVE)),
     }
+
+
+def _enrolled_in_year(first: dt.date) -> Q:
+    """A roster line (overlapping the year) on which the employee was enrolled on some day of
+    it: active, or withdrawn from a day after both the year's and the commitment's first day.
+    A mentor withdrawn in June was enrolled that year, and the hours they took count against
+    the cap of the enrolled."""
+    return Q(status=Enrollment.Status.ACTIVE) | (
+        Q(withdrawn_on__gt=first) & Q(withdrawn_on__gt=F("commitment_starts_on"))
+    )
 
 
 def employee_rows(
@@ -187,6 +202,7 @@ def employee_rows(
             "appointment",
             "on_roster",
             "enrolled",
+            "active",
             "paid_approved",
             "paid_pending",
             "personal_verified",
@@ -217,6 +233,7 @@ def _rows_of(
         appointment,
         on_roster,
         enrolled,
+        active,
         paid_approved,
         paid_pending,
         personal_verified,
@@ -236,6 +253,7 @@ def _rows_of(
                 eligible=eligible[unit, appointment],
                 on_roster=on_roster,
                 enrolled=enrolled,
+                active=active,
                 figures=BalanceFigures.from_values(
                     employee_id=pk,
                     year=year,
@@ -313,14 +331,22 @@ def _moved_rows(
                 part = parts.setdefault((employee_id, agency_id), {})
                 part[name] = part.get(name, ZERO) + total
 
-    lines = Enrollment.objects.filter(
-        employee_id__in=employee_ids, commitment_starts_on__lte=last, commitment_ends_on__gte=first
-    ).values_list("employee_id", "pilot__agency_id", "status")
-    on_roster, enrolled = set(), set()
-    for employee_id, agency_id, status in lines:
+    lines = (
+        Enrollment.objects.filter(
+            employee_id__in=employee_ids,
+            commitment_starts_on__lte=last,
+            commitment_ends_on__gte=first,
+        )
+        .annotate(in_year=ExpressionWrapper(_enrolled_in_year(first), BooleanField()))
+        .values_list("employee_id", "pilot__agency_id", "status", "in_year")
+    )
+    on_roster, enrolled, active = set(), set(), set()
+    for employee_id, agency_id, status, in_year in lines:
         on_roster.add((employee_id, agency_id))
-        if status == Enrollment.Status.ACTIVE:
+        if in_year:
             enrolled.add((employee_id, agency_id))
+        if status == Enrollment.Status.ACTIVE:
+            active.add((employee_id, agency_id))
 
     rows = []
     for employee_id, agency_ids in agencies_in_year.items():
@@ -349,9 +375,10 @@ def _moved_rows(
                 name=employee.user.get_full_name(),
                 eligible=employee.eligibility.eligible,
                 on_roster=key in on_roster,
-                # Enrolled in an agency the employee has left only while the line was active:
-                # the transfer ended it.
+                # In an agency the employee has left, the transfer withdrew the line from its
+                # day: enrolled that year if they were before it, no longer active.
                 enrolled=key in enrolled,
+                active=key in active,
                 figures=figures,
             )
             rows.append(((codes[agency_id], employee.employee_number), row))

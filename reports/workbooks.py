@@ -172,7 +172,8 @@ AGENCY_FIGURE_COLUMNS = [
     Column(
         "Enrolled employees",
         COUNT,
-        "Employees with an active roster line of their agency whose commitment overlaps the year.",
+        "Employees enrolled on a roster line of their agency on some day of the year (active, "
+        "or withdrawn during the year).",
     ),
     Column(
         "Adoption rate",

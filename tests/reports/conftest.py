@@ -78,7 +78,8 @@ def mentoring_year(
     late,
 ):
     """DOT: an employee with approved, pending and denied leave; one out of match; the
-    coordinator with verified hours; one withdrawn from the roster; one never enrolled.
+    coordinator with verified hours; one withdrawn from the roster from its first day; one never
+    enrolled.
     DPH: one employee with approved leave. Names, an organization and reasons that a person
     typed look like formulas."""
     roster.employee_update(
@@ -110,7 +111,13 @@ def mentoring_year(
 
     withdrawn = EmployeeFactory(agency=dot, user=UserFactory(username="dot.withdrawn"))
     line = EnrollmentFactory(employee=withdrawn, pilot=dot_pilot)
-    roster.enrollment_update(by=coordinator, enrollment=line, status=Enrollment.Status.WITHDRAWN)
+    # Withdrawn from the commitment's first day: never enrolled this year.
+    roster.enrollment_update(
+        by=coordinator,
+        enrollment=line,
+        status=Enrollment.Status.WITHDRAWN,
+        withdrawn_on=line.commitment_starts_on,
+    )
     EmployeeFactory(agency=dot, user=UserFactory(username="dot.notenrolled"))
 
     _log(other_employee, day(0), "3", verify_by=other_coordinator)

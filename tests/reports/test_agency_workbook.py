@@ -77,10 +77,15 @@ def test_summary_figures_equal_the_sums_of_the_balances_api(
     lines = client.get("/api/v1/enrollments/", {"page_size": 200}).json()["results"]
     dot_ids = {row["employee"] for row in api}
     on_roster = {line["employee"] for line in lines if line["employee"] in dot_ids}
-    enrolled = {
+    first_day = f"{year}-01-01"  # ISO dates compare as text
+    enrolled = {  # on some day of the year: active, or withdrawn after its first day
         line["employee"]
         for line in lines
-        if line["employee"] in dot_ids and line["status"] == "active"
+        if line["employee"] in dot_ids
+        and (
+            line["status"] == "active"
+            or line["withdrawn_on"] > max(first_day, line["commitment_starts_on"])
+        )
     }
     summary = _summary(dot_book["Summary"])
 

@@ -13,9 +13,12 @@ from decimal import Decimal
 
 import pytest
 
-from agencies.models import Employee
+from agencies import services as roster
+from agencies.models import Employee, Enrollment
+from hours import services
 from reports.workbooks import build_adoption_workbook, build_agency_workbook
 
+from ..factories import EmployeeFactory, EnrollmentFactory, UserFactory
 from .conftest import hours, table
 
 D = Decimal
@@ -114,3 +117,52 @@ def test_the_agency_workbook_has_these_figures(mentoring_year, open_workbook):
     # Personal hours on January 1-3; approved leave on December 27 and 30.
     assert personal == {dt.date(year, m, 1): D("8.25") if m == 1 else D("0") for m in range(1, 13)}
     assert paid == {dt.date(year, m, 1): D("7") if m == 12 else D("0") for m in range(1, 13)}
+
+
+def test_a_mentor_withdrawn_during_the_year_counts_among_that_years_enrolled(
+    mentoring_year, open_workbook, dot_pilot, coordinator, day
+):
+    """Enrolled from January 1, verified for 2 hours on January 1, withdrawn from July 1: the
+    roster says Withdrawn, and the year counts them among its enrolled employees (so the
+    share of the cap used is over four employees' caps, not three)."""
+    mentor = EmployeeFactory(agency=dot_pilot.agency, user=UserFactory(username="dot.june"))
+    line = EnrollmentFactory(employee=mentor, pilot=dot_pilot)
+    entry = services.personal_hours_log(
+        employee=mentor,
+        by=mentor.user,
+        date=day(0),
+        hours=D("2"),
+        source="non_working_time",
+        organization=line.organization,
+    )
+    services.personal_hours_verify(
+        entry=entry, by=coordinator, reason="Signed form", verified_by_name="Program Office"
+    )
+    roster.enrollment_update(
+        by=coordinator,
+        enrollment=line,
+        status=Enrollment.Status.WITHDRAWN,
+        withdrawn_on=dt.date(2026, 7, 1),
+    )
+
+    adoption = open_workbook(build_adoption_workbook(2026))
+    dot = {row["Agency code"].value: row for row in table(adoption["Summary"])}["DOT"]
+    # One more on the roster, enrolled and active; 2 more verified hours.
+    assert [_value(dot[name], name) for name in FIGURES] == [
+        21000,
+        5,
+        4,
+        4,
+        D("7"),
+        D("2"),
+        D("10.25"),
+        D("1.5"),
+        1,
+    ]
+    assert dot["Share of cap used"].value == pytest.approx(7 / 160)
+    assert dot["Adoption rate"].value == pytest.approx(4 / 21000)
+
+    agency = open_workbook(build_agency_workbook(mentoring_year["dot"], 2026))
+    number = mentor.employee_number
+    (row,) = [r for r in table(agency["Employees"]) if r["Employee number"].value == number]
+    assert row["Roster"].value == "Withdrawn"
