@@ -75,9 +75,17 @@ def _employees_sql(*, one_agency: bool) -> str:
                EXISTS (SELECT 1 FROM agencies_enrollment n
                        JOIN agencies_pilot p ON p.id = n.pilot_id
                        WHERE n.employee_id = e.id AND p.agency_id = e.agency_id
-                         AND n.status = 'active'
+                         AND (n.status = 'active'
+                              OR (n.withdrawn_on > %(first)s
+                                  AND n.withdrawn_on > n.commitment_starts_on))
                          AND n.commitment_starts_on <= %(last)s
                          AND n.commitment_ends_on >= %(first)s) AS enrolled,
+               EXISTS (SELECT 1 FROM agencies_enrollment n
+                       JOIN agencies_pilot p ON p.id = n.pilot_id
+                       WHERE n.employee_id = e.id AND p.agency_id = e.agency_id
+                         AND n.status = 'active'
+                         AND n.commitment_starts_on <= %(last)s
+                         AND n.commitment_ends_on >= %(first)s) AS active_line,
                COALESCE(b.paid_approved, 0) AS paid_approved,
                COALESCE(b.paid_pending, 0) - COALESCE(w.hours, 0) AS paid_pending,
                COALESCE(w.hours, 0) AS paid_awaiting_supervisor,
@@ -94,7 +102,7 @@ def _employees_sql(*, one_agency: bool) -> str:
         {where}
     )
     SELECT x.code, x.agency_name, x.employee_number, x.name, x.eligible,
-           CASE WHEN x.enrolled THEN 'Active' WHEN x.on_roster THEN 'Withdrawn'
+           CASE WHEN x.active_line THEN 'Active' WHEN x.on_roster THEN 'Withdrawn'
                 ELSE 'Not on roster' END,
            {cap}, x.paid_approved, x.paid_pending, x.paid_awaiting_supervisor,
            x.personal_verified, x.personal_logged,
