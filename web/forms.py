@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 
-from agencies.models import MentoringOrganization
+from agencies.models import Agency, MentoringOrganization
 from policy import rules
 
 NOTES_HELP = "Never name or describe the young person you mentor."
@@ -245,3 +245,23 @@ class ProfileForm(PageForm):
             ("email", "email"),
         ):
             self.fields[name].widget.attrs["autocomplete"] = autocomplete
+
+
+class TransferForm(PageForm):
+    """Moving an employee of the coordinator's agency to another agency on a date
+    (hours.services.transfers checks the rest, naming to_agency or effective_on)."""
+
+    employee_number = forms.CharField(label="Employee number", max_length=20)
+    to_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.order_by("code"),
+        to_field_name="code",
+        label="To agency",
+        empty_label="Choose the receiving agency",
+    )
+    effective_on = forms.DateField(label="Takes effect on", widget=_date_widget())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, prefix="transfer", **kwargs)
+        self.fields["to_agency"].label_from_instance = lambda agency: (
+            f"{agency.code}: {agency.name}"
+        )

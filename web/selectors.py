@@ -10,10 +10,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from agencies import approvals
-from agencies.models import Agency, Delegation, Employee, Enrollment, MentoringOrganization, Role
+from agencies.models import (
+    Agency,
+    Delegation,
+    Employee,
+    Enrollment,
+    MentoringOrganization,
+    Role,
+    Transfer,
+)
 from agencies.roles import Roles, scope_by_agency
 from hours import selectors
 from hours.models import Balance, LeaveRequest, PersonalHours
@@ -265,3 +273,23 @@ def coordinators_stood_in_for(user) -> list[Delegation]:
     return list(
         _held_for_coordinators(held).select_related("delegator", "agency").order_by("agency__code")
     )
+
+
+def transfers_within(roles: Roles) -> QuerySet[Transfer]:
+    """Transfers from or to the agencies a coordinator coordinates (every one for an
+    administrator), those awaiting a decision first, then the latest."""
+    queryset = Transfer.objects.select_related(
+        "employee__user", "from_agency", "to_agency"
+    ).order_by(
+        Case(
+            When(status=Transfer.Status.PROPOSED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "-effective_on",
+        "-pk",
+    )
+    if roles.is_admin:
+        return queryset
+    ids = roles.coordinator_agency_ids
+    return queryset.filter(Q(from_agency_id__in=ids) | Q(to_agency_id__in=ids))

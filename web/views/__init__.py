@@ -5,7 +5,8 @@ service's NotAllowed answers 403, a broken rule re-renders the page with the pol
 next to its field (400), a state conflict does the same above the form (409).
 
 The parts: common (the layout, the year, home), employee (My mentoring year), queue (the
-coordinator's queues), roster, adoption (the workgroup's page), accounting (leave accounting).
+coordinator's queues), roster, transfers, adoption (the workgroup's page), accounting (leave
+accounting).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .queue import (
 )
 from .roster import roster
 from .supervisor import supervisor_approve, supervisor_deny, waiting
+from .transfers import transfer_accept, transfer_cancel, transfers
 
 __all__ = [
     "adoption",
@@ -48,6 +50,9 @@ __all__ = [
     "profile_update",
     "queue",
     "request_approve",
+    "transfer_accept",
+    "transfer_cancel",
+    "transfers",
     "request_deny",
     "roster",
     "send_confirmation_requests",
