@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from .models import AuthToken
 from .services import email_change_notify
+from .signals import users_deactivated
 
 User = get_user_model()
 
@@ -56,3 +58,13 @@ class UserAdmin(DeactivateInsteadOfDelete, auth_admin.UserAdmin):
         super().save_model(request, obj, form, change)
         if change and "email" in form.changed_data:
             email_change_notify(old=old, new=obj.email, by_owner=False)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            users_deactivated.send(sender=User, users=[obj], by=request.user)
+
+    @admin.action(description="Deactivate the selected (they are kept, never deleted)")
+    def deactivate(self, request, queryset):
+        with transaction.atomic():
+            users = list(queryset.filter(is_active=True))
+            super().deactivate(request, queryset)
+            if users:
+                users_deactivated.send(sender=User, users=users, by=request.user)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,9 @@ from policy.errors import NotAllowed, StateConflict
 from .years import check_written, record_decision, write_request_year
 
 NO_SUPERVISOR = "No supervisor is on file for you, so the request went straight to the coordinator."
+SUPERVISOR_CANNOT_SIGN_IN = (
+    "Your supervisor on record can no longer sign in, so the request went to the coordinator."
+)
 
 
 def route(employee: Employee) -> tuple[str, int | None, str]:
@@ -34,6 +38,9 @@ def route(employee: Employee) -> tuple[str, int | None, str]:
         return LeaveRequest.Status.PENDING, None, ""
     if employee.supervisor_id is None:
         return LeaveRequest.Status.PENDING, None, NO_SUPERVISOR
+    supervisor = get_user_model().objects.filter(pk=employee.supervisor_id, is_active=True)
+    if not supervisor.exists():  # read now: the employee's copy may be older
+        return LeaveRequest.Status.PENDING, None, SUPERVISOR_CANNOT_SIGN_IN
     return LeaveRequest.Status.AWAITING_SUPERVISOR, employee.supervisor_id, ""
 
 
@@ -48,8 +55,6 @@ def current_holder(*, supervisor_id: int, on: dt.date | None = None):
     )
     if delegation is not None:
         return delegation.delegate
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.get(pk=supervisor_id)
 
 

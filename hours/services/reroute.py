@@ -1,10 +1,12 @@
 """Requests follow their employee's supervisor: when it changes, a request waiting for the old
 supervisor goes to the new one (who is told by email); when it is cleared, to the coordinator,
-with a routing note. So no request waits for someone who can no longer decide it.
+with a routing note; when the supervisor is deactivated (can no longer sign in), to the
+coordinator too. So no request waits for someone who can no longer decide it.
 
-Receives agencies.signals.supervisors_changed (agencies may not import hours), inside the
-transaction of the change. Each move is ledgered on the request, with who held it and who holds
-it now; the employee is told, and their history shows who holds it.
+Receives agencies.signals.supervisors_changed and accounts.signals.users_deactivated (neither
+may import hours), inside the transaction of the change. Each move is ledgered on the request,
+with who held it and who holds it now; the employee is told, and their history shows who holds
+it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ledger import services as ledger
 from ledger.models import LedgerEntry
 from policy import dates, rules
 
+from . import chain
 from .chain import tell_supervisor
 from .years import lock_year, notify
 
@@ -38,19 +41,44 @@ def requests_follow_supervisor(
         .order_by("employee_id", "date", "pk")
         .values_list("pk", "employee_id", "date")
     )
+    if not waiting:
+        return 0
+    cannot_sign_in = set(
+        get_user_model()
+        .objects.filter(pk__in={employee.supervisor_id for employee in employees}, is_active=False)
+        .values_list("pk", flat=True)
+    )
     moved = 0
     for pk, employee_id, on in waiting:
         to = current[employee_id].supervisor_id
+        note = because
+        if to in cannot_sign_in:
+            to, note = None, because or chain.SUPERVISOR_CANNOT_SIGN_IN
         moved += _move(
-            pk, employee_id=employee_id, year=on.year, supervisor_id=to, by=by, because=because
+            pk, employee_id=employee_id, year=on.year, supervisor_id=to, by=by, because=note
         )
     return moved
 
 
+def requests_leave_deactivated(sender, *, users, by, **kwargs) -> int:
+    """The requests waiting for one of `users` (deactivated: they can no longer sign in) as a
+    supervisor go to the coordinator; the number moved."""
+    employees = list(
+        Employee.objects.filter(
+            pk__in=LeaveRequest.objects.filter(
+                status=LeaveRequest.Status.AWAITING_SUPERVISOR,
+                supervisor_id__in=[user.pk for user in users],
+            ).values("employee_id")
+        )
+    )
+    return requests_follow_supervisor(None, employees=employees, by=by)
+
+
 def stranded_requests_reroute(*, by=None) -> int:
     """Move the requests already waiting for someone who is no longer their employee's
-    supervisor (made before requests followed the supervisor, or changed outside the
-    services); the number moved. `manage.py reroute_stranded_requests` runs it."""
+    supervisor, or who can no longer sign in (made before requests followed the supervisor,
+    or changed outside the services); the number moved. `manage.py reroute_stranded_requests`
+    runs it."""
     with transaction.atomic():
         employees = list(
             Employee.objects.filter(
@@ -89,10 +117,7 @@ def _move(
         )
         holder = COORDINATOR
         subject = "Your mentoring leave request went to your coordinator"
-        body = (
-            f"Your request for {when} was waiting for your supervisor, who is no longer on "
-            "your record. It now waits for your pilot coordinator."
-        )
+        body = f"Your request for {when} was waiting for your supervisor. {request.routing_note}"
     else:
         new = get_user_model().objects.get(pk=supervisor_id)
         name = new.get_full_name() or new.username
