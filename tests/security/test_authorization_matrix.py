@@ -278,6 +278,15 @@ def new_transfer(world, side):
     }
 
 
+def web_transfer(world, side):
+    """The transfers page's form: new_transfer's move, the employee named by number."""
+    return {
+        "transfer-employee_number": world.extra[f"unenrolled_{side}"].employee_number,
+        "transfer-to_agency": world.side("dph" if side == "dot" else "dot").agency.code,
+        "transfer-effective_on": world.extra["today"].isoformat(),
+    }
+
+
 def bulk(world, side):
     return {"ids": [world.side(side).pending.pk]}
 
@@ -502,6 +511,48 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("web:my-year", "GET"): R(302, 200, 200, 200, 403, 403, 403, session=True),
     ("web:queue", "GET"): R(302, 403, 403, 200, 200, 403, 200, session=True),
     ("web:roster", "GET"): R(302, 403, 403, 200, 200, 403, 200, session=True),
+    # Transfers: coordinators and administrators; the web page asks the role before the object.
+    ("web:transfers", "GET"): R(302, 403, 403, 200, 200, 403, 200, session=True),
+    ("web:transfers", "POST"): R(
+        302,
+        403,
+        403,
+        (302, 400),
+        (400, 302),
+        403,
+        302,
+        body=web_transfer,
+        format="multipart",
+        session=True,
+    ),
+    ("web:transfer-accept", "GET"): R(*[405] * 7, obj="transfer", session=True),
+    ("web:transfer-accept", "POST"): R(
+        302,
+        403,
+        403,
+        (403, 404),
+        (302, 403),
+        403,
+        302,
+        obj="transfer",
+        body=patch(),
+        format="multipart",
+        session=True,
+    ),
+    ("web:transfer-cancel", "GET"): R(*[405] * 7, obj="transfer", session=True),
+    ("web:transfer-cancel", "POST"): R(
+        302,
+        403,
+        403,
+        (302, 404),
+        302,
+        403,
+        302,
+        obj="transfer",
+        body=patch(),
+        format="multipart",
+        session=True,
+    ),
     ("web:adoption", "GET"): R(302, 403, 403, 403, 403, 200, 200, session=True),
     ("web:leave-accounting", "GET"): R(
         302, 403, 403, (200, 404), (404, 200), 200, 200, query="?agency={agency}", session=True
