@@ -82,6 +82,12 @@ def status_of(error: Exception) -> int:
     return 409 if isinstance(error, StateConflict) else 400
 
 
+def message_of(error: Exception) -> str:
+    """A service error's sentence: a rule's or a conflict's detail, or a ValidationError's
+    messages joined."""
+    return str(getattr(error, "detail", None) or "; ".join(getattr(error, "messages", [])))
+
+
 # --- Home ---------------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 
 from policy.errors import NotAllowed
 
-from .common import SERVICE_ERRORS, status_of
+from .common import SERVICE_ERRORS, message_of, status_of
 
 
 def who(entry) -> str:
@@ -61,7 +61,7 @@ def decide(
     except NotAllowed as refusal:
         raise PermissionDenied(str(refusal)) from None
     except SERVICE_ERRORS as error:
-        message = getattr(error, "detail", None) or "; ".join(getattr(error, "messages", []))
+        message = message_of(error)
         bound = {}
         if form is not None:
             form.add_service_error(error)

@@ -19,7 +19,7 @@ from policy.errors import NotAllowed
 from web import selectors as web
 from web.forms import TransferForm
 
-from .common import SERVICE_ERRORS, render_page, status_of
+from .common import SERVICE_ERRORS, message_of, render_page, status_of
 from .queue import require_coordinator
 
 SHOWN = 200  # the latest transfers listed; the API lists every one
@@ -114,8 +114,8 @@ def _act(request, pk: int, action, done) -> HttpResponse:
     except NotAllowed as refusal:
         raise PermissionDenied(str(refusal)) from None
     except SERVICE_ERRORS as error:
-        message = getattr(error, "detail", None) or "; ".join(getattr(error, "messages", []))
-        return _page(request, error=str(message), status=status_of(error))
+        message = message_of(error)
+        return _page(request, error=message, status=status_of(error))
     messages.success(request, done(outcome))
     return redirect("web:transfers")
 
